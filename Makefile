@@ -1,0 +1,99 @@
+# harden-exec: see README.md. `make`, `make check`, `make install`.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/harden-exec
+SYSCONFDIR ?= /etc/harden
+VERSION = 0.1.0
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = libseccomp libcap inih
+
+# Hardening flags first, the user's CFLAGS/LDFLAGS last so they can add to them.
+HARDEN_CFLAGS = -std=gnu11 -O2 -g -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 \
+	-Wno-format-nonliteral -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
+	-fstack-clash-protection -fcf-protection
+HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+
+ifeq ($(SANITIZE),1)
+HARDEN_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -U_FORTIFY_SOURCE
+HARDEN_LDFLAGS += -fsanitize=address,undefined
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = $(HARDEN_CFLAGS) -DHARDEN_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS)
+
+B = build
+CORE_SRC = core/filter.c core/log.c
+WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c \
+	wrapper/names.c wrapper/sets.c
+OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o
+HDRS = $(wildcard core/*.h wrapper/*.h)
+
+TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck
+
+.DELETE_ON_ERROR:
+.PHONY: all check install uninstall clean demo lint format-check
+
+all: $(B)/harden-exec $(TEST_BINS)
+
+$(B)/harden-exec: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+
+$(B)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The baseline policy is conf/baseline.ini, compiled in as a string.
+$(B)/baseline.c: conf/baseline.ini
+	@mkdir -p $(B)
+	{ echo '/* generated from conf/baseline.ini */'; \
+	  echo 'const char baseline_ini[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(B)/baseline.o: $(B)/baseline.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The probe runs as the service, also alone inside a chroot: static.
+$(B)/tests/probe: tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+$(B)/tests/setcheck: tests/helpers/setcheck.c wrapper/sets.c wrapper/sets.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iwrapper $(ALL_LDFLAGS) -o $@ tests/helpers/setcheck.c wrapper/sets.c $(PKG_LIBS)
+
+check: all
+	tests/run
+
+demo: all
+	scripts/demo
+
+lint:
+	mandoc -Tlint -W warning docs/harden-exec.1 docs/harden-exec.ini.5
+
+format-check:
+	clang-format --dry-run --Werror core/*.[ch] wrapper/*.[ch]
+
+install: $(B)/harden-exec
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/examples
+	install -m 0755 $(B)/harden-exec $(DESTDIR)$(BINDIR)/harden-exec
+	install -m 0644 docs/harden-exec.1 $(DESTDIR)$(MANDIR)/man1/harden-exec.1
+	install -m 0644 docs/harden-exec.ini.5 $(DESTDIR)$(MANDIR)/man5/harden-exec.ini.5
+	install -m 0644 conf/baseline.ini $(DESTDIR)$(DATADIR)/baseline.ini
+	install -m 0644 conf/examples/*.ini $(DESTDIR)$(DATADIR)/examples/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/harden-exec $(DESTDIR)$(MANDIR)/man1/harden-exec.1 \
+		$(DESTDIR)$(MANDIR)/man5/harden-exec.ini.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(B)

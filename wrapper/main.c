@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * harden-exec: read a policy, apply every control in a fixed order, exec
+ * the service. main() is the table of contents.
+ */
+#include "../core/log.h"
+#include "plan.h"
+#include "policy.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef HARDEN_VERSION
+#define HARDEN_VERSION "unknown"
+#endif
+
+static const char usage[] =
+	"usage: harden-exec [-v] POLICY [--] COMMAND [ARG...]\n"
+	"       harden-exec [-v] --baseline [--] COMMAND [ARG...]\n"
+	"       harden-exec --print-baseline | --help | --version\n"
+	"\n"
+	"Apply the controls of the INI policy POLICY (see harden-exec.ini(5)) in a\n"
+	"fixed order, then execute COMMAND in place of harden-exec.\n"
+	"\n"
+	"  -v, --verbose       report each applied step on stderr\n"
+	"      --baseline      use the built-in baseline policy instead of a file\n"
+	"      --print-baseline  print the baseline policy, to start a file from\n"
+	"  -h, --help          show this help\n"
+	"      --version       show the version\n"
+	"\n"
+	"Exit status: 125 if harden-exec fails (the command never ran), 126 if\n"
+	"COMMAND cannot be executed, 127 if it is not found, else COMMAND's.\n";
+
+struct args {
+	int verbose;
+	int baseline;
+	const char *policy;
+	char **command;
+};
+
+static void parse_args(int argc, char **argv, struct args *a)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *o = argv[i];
+
+		if (!strcmp(o, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(o, "-v") || !strcmp(o, "--verbose"))
+			a->verbose = 1;
+		else if (!strcmp(o, "--baseline"))
+			a->baseline = 1;
+		else if (!strcmp(o, "--print-baseline")) {
+			fputs(baseline_ini, stdout);
+			exit(fflush(stdout) ? EXIT_HARDEN : 0);
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			fputs(usage, stdout);
+			exit(fflush(stdout) ? EXIT_HARDEN : 0);
+		} else if (!strcmp(o, "--version")) {
+			printf("harden-exec %s\n", HARDEN_VERSION);
+			exit(fflush(stdout) ? EXIT_HARDEN : 0);
+		} else
+			die(EXIT_HARDEN, "%s: unknown option (see --help)", o);
+	}
+	if (!a->baseline) {
+		if (i >= argc)
+			die(EXIT_HARDEN, "no policy given (see --help)");
+		a->policy = argv[i++];
+		/* `--` after the policy is optional: the command follows. */
+		if (i < argc && !strcmp(argv[i], "--"))
+			i++;
+	}
+	if (i >= argc)
+		die(EXIT_HARDEN, "no command given (see --help)");
+	a->command = &argv[i];
+}
+
+/* Events go to [log] target: stderr, or a file opened once, here. */
+static int open_log(const struct policy *p, const struct args *a)
+{
+	int fd = STDERR_FILENO;
+
+	if (p->log_target) {
+		fd = open(p->log_target, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			die(EXIT_HARDEN, "%s:%d: [log] target = %s: %m", p->log_target_at.file,
+			    p->log_target_at.line, p->log_target);
+	}
+	if (p->log_format == LOG_JSON)
+		log_setup(LOGM_JSON, fd);
+	else if (a->verbose)
+		log_setup(LOGM_TEXT, fd);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	static struct policy pol;
+	static struct plan plan;
+	struct policy_error err;
+	struct args a = { 0 };
+	int log_fd;
+
+	parse_args(argc, argv, &a);
+	if (policy_load(&pol, a.policy, &err))
+		die(EXIT_HARDEN, "%s", err.msg);
+	log_fd = open_log(&pol, &a);
+	plan_build(&plan, &pol, a.command);
+	if (log_fd != STDERR_FILENO)
+		plan.internal_fds[plan.ninternal++] = log_fd;
+	apply_all(&plan);
+}

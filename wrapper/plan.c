@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Plan building: users and groups resolved, paths opened and checked,
+ * the seccomp program generated. Every failure here names FILE:LINE and
+ * happens before any state of the process has changed.
+ */
+#include "plan.h"
+#include "../core/log.h"
+#include "sets.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/openat2.h>
+#include <pwd.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* "FILE:LINE: " for a setting, or "" when it has no origin. */
+static const char *where(const struct origin *o)
+{
+	static char buf[600];
+
+	if (!o->file)
+		return "";
+	snprintf(buf, sizeof(buf), "%s:%d: ", o->file, o->line);
+	return buf;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		die(EXIT_HARDEN, "out of memory");
+	return p;
+}
+
+/* ---- 1. sanitise ---- */
+
+static void add_keep_fd(struct plan *pl, int fd)
+{
+	for (size_t i = 0; i < pl->nkeep; i++)
+		if (pl->keep_fds[i] == fd)
+			return;
+	if (pl->nkeep >= PLAN_MAX_FDS)
+		die(EXIT_HARDEN, "more than %d descriptors to pass", PLAN_MAX_FDS);
+	pl->keep_fds[pl->nkeep++] = fd;
+}
+
+/*
+ * Socket activation (sd_listen_fds(3)): LISTEN_FDS descriptors from 3 on,
+ * meant for LISTEN_PID. harden-exec execs in place, so the pid stays the
+ * service's and the descriptors pass as they are.
+ */
+static int listen_fds(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	char *end;
+	long v;
+
+	if (!pid || !n)
+		return 0;
+	errno = 0;
+	v = strtol(pid, &end, 10);
+	if (errno || *end || v != getpid())
+		return 0;
+	v = strtol(n, &end, 10);
+	if (errno || *end || v < 0 || v > PLAN_MAX_FDS - 3)
+		die(EXIT_HARDEN, "sanitise: LISTEN_FDS=%s: not a descriptor count", n);
+	return (int)v;
+}
+
+static int name_in(const struct strlist *l, const char *entry)
+{
+	size_t n = strcspn(entry, "=");
+
+	for (size_t i = 0; i < l->n; i++) {
+		size_t m = strcspn(l->v[i], "=");
+
+		if (m == n && !strncmp(l->v[i], entry, n))
+			return 1;
+	}
+	return 0;
+}
+
+static void env_put(char ***env, size_t *n, const char *entry)
+{
+	size_t len = strcspn(entry, "=");
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strncmp((*env)[i], entry, len) && (*env)[i][len] == '=') {
+			(*env)[i] = (char *)entry;
+			return;
+		}
+	*env = realloc(*env, (*n + 2) * sizeof(**env));
+	if (!*env)
+		die(EXIT_HARDEN, "out of memory");
+	(*env)[(*n)++] = (char *)entry;
+	(*env)[*n] = NULL;
+}
+
+/*
+ * The service's environment. `inherit` passes ours less the dynamic
+ * loader's variables (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT ...), which
+ * would run foreign code inside the hardened service unless the policy
+ * names them; `clear` passes only env_keep. env_set wins over both. A
+ * service always gets a PATH.
+ */
+static void plan_env(struct plan *pl, const struct policy *p, int nlisten)
+{
+	size_t n = 0;
+	char **env = xcalloc(1, sizeof(*env));
+
+	for (char **e = environ; e && *e; e++) {
+		int keep = name_in(&p->env_keep, *e);
+
+		if (!strncmp(*e, "LISTEN_", 7) && nlisten)
+			keep = 1;
+		else if (p->env == ENV_CLEAR)
+			;
+		else if (!strncmp(*e, "LD_", 3))
+			;
+		else
+			keep = 1;
+		if (keep && strchr(*e, '='))
+			env_put(&env, &n, *e);
+	}
+	for (size_t i = 0; i < p->env_set.n; i++)
+		env_put(&env, &n, p->env_set.v[i]);
+	if (!name_in(&(struct strlist){ env, n }, "PATH"))
+		env_put(&env, &n, "PATH=" DEFAULT_PATH);
+	pl->envp = env;
+}
+
+static void plan_sanitise(struct plan *pl, const struct policy *p)
+{
+	int nlisten = listen_fds();
+
+	for (int i = 0; i < nlisten; i++)
+		add_keep_fd(pl, 3 + i);
+	for (size_t i = 0; i < p->pass_fds.n; i++) {
+		int fd = atoi(p->pass_fds.v[i]);
+
+		if (fcntl(fd, F_GETFD) < 0)
+			die(EXIT_HARDEN, "%s[exec] pass_fds: descriptor %d is not open", where(&p->pass_fds_at),
+			    fd);
+		add_keep_fd(pl, fd);
+	}
+	plan_env(pl, p, nlisten);
+	pl->setsid = p->setsid ? p->setsid : TRI_AUTO;
+}
+
+/* ---- 5. filesystem ---- */
+
+/*
+ * Open the chroot folder without following any symlink on the way
+ * (openat2 RESOLVE_NO_SYMLINKS), check it on the opened descriptor, and
+ * chroot into exactly that descriptor later: nobody can swap it between
+ * check and use. A folder a non-root user can write would let that user
+ * plant the libraries and binaries the service runs.
+ */
+static void plan_filesystem(struct plan *pl, const struct policy *p)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS };
+	struct stat st;
+	int fd;
+
+	pl->root_fd = -1;
+	pl->workdir = p->workdir;
+	if (!p->chroot)
+		return;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, p->chroot, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(p->chroot, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		die(EXIT_HARDEN, "%s[filesystem] chroot = %s: %s", where(&p->chroot_at), p->chroot,
+		    errno == ELOOP ? "a symbolic link on the path (refused)" : strerror(errno));
+	if (fstat(fd, &st))
+		die(EXIT_HARDEN, "%s[filesystem] chroot = %s: %s", where(&p->chroot_at), p->chroot,
+		    strerror(errno));
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		die(EXIT_HARDEN,
+		    "%s[filesystem] chroot = %s: must be owned by root and not writable by group or others (refused)",
+		    where(&p->chroot_at), p->chroot);
+	pl->root_fd = fd;
+	pl->internal_fds[pl->ninternal++] = fd;
+}
+
+/* ---- 7. identity ---- */
+
+static int numeric_id(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return !errno && !*end && *out < 0xffffffffUL;
+}
+
+static gid_t resolve_group(const struct origin *o, const char *key, const char *name)
+{
+	struct group *gr;
+	unsigned long id;
+
+	if (numeric_id(name, &id))
+		return (gid_t)id;
+	errno = 0;
+	gr = getgrnam(name);
+	if (!gr)
+		die(EXIT_HARDEN, "%s[identity] %s = %s: no such group", where(o), key, name);
+	return gr->gr_gid;
+}
+
+static void plan_identity(struct plan *pl, const struct policy *p)
+{
+	struct passwd *pw = NULL;
+	unsigned long id;
+
+	if (!p->user && !p->group && !p->groups)
+		return;
+	pl->ids = true;
+	pl->uid = getuid();
+	pl->gid = getgid();
+	if (p->user) {
+		if (numeric_id(p->user, &id)) {
+			pl->uid = (uid_t)id;
+			pw = getpwuid(pl->uid);
+		} else {
+			pw = getpwnam(p->user);
+			if (!pw)
+				die(EXIT_HARDEN, "%s[identity] user = %s: no such user", where(&p->user_at),
+				    p->user);
+			pl->uid = pw->pw_uid;
+		}
+		if (pw)
+			pl->gid = pw->pw_gid;
+		else if (!p->group)
+			die(EXIT_HARDEN, "%s[identity] user = %s: no passwd entry, so give group too",
+			    where(&p->user_at), p->user);
+	}
+	if (p->group)
+		pl->gid = resolve_group(&p->group_at, "group", p->group);
+
+	/* A user change drops inherited supplementary groups unless asked. */
+	pl->set_groups = p->user || p->groups;
+	switch (p->groups) {
+	case GROUPS_UNSET:
+	case GROUPS_NONE:
+		pl->ngroups = 0;
+		pl->groups = xcalloc(1, sizeof(gid_t));
+		break;
+	case GROUPS_INIT: {
+		int n = 64;
+
+		if (!pw)
+			die(EXIT_HARDEN, "%s[identity] supplementary_groups = init: needs a user with a passwd entry",
+			    where(&p->groups_at));
+		for (;;) {
+			pl->groups = xcalloc((size_t)n, sizeof(gid_t));
+			if (getgrouplist(pw->pw_name, pl->gid, pl->groups, &n) >= 0)
+				break;
+			free(pl->groups);
+		}
+		pl->ngroups = (size_t)n;
+		break;
+	}
+	case GROUPS_LIST:
+		pl->groups = xcalloc(p->group_list.n, sizeof(gid_t));
+		for (size_t i = 0; i < p->group_list.n; i++)
+			pl->groups[i] = resolve_group(&p->groups_at, "supplementary_groups", p->group_list.v[i]);
+		pl->ngroups = p->group_list.n;
+		break;
+	}
+}
+
+/* ---- 8. capabilities ---- */
+
+static void plan_caps(struct plan *pl, const struct policy *p)
+{
+	pl->last_cap = (int)cap_max_bits() - 1;
+	if (!p->caps_keep_at.file)
+		return;
+	pl->caps = true;
+	pl->caps_keep = p->caps_keep;
+	for (int c = pl->last_cap + 1; c < 64; c++)
+		if (p->caps_keep & (1ull << c))
+			die(EXIT_HARDEN, "%s[capabilities] keep: capability %d is not known to this kernel",
+			    where(&p->caps_keep_at), c);
+}
+
+/* ---- 10. seccomp ---- */
+
+static int set_members(const char *name, bool member[FILTER_NR_MAX], int depth)
+{
+	const struct sysset *set = sysset_find(name);
+	struct strlist items = { 0 };
+	char *copy, *tok, *save = NULL;
+
+	if (!set || depth > 16)
+		return -1;
+	copy = strdup(set->members);
+	if (!copy)
+		die(EXIT_HARDEN, "out of memory");
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (tok[0] == '@') {
+			set_members(tok, member, depth + 1);
+			continue;
+		}
+		/* Sets list every arch's names; take the native ones. */
+		int nr = seccomp_syscall_resolve_name(tok);
+
+		if (nr >= 0 && nr < FILTER_NR_MAX)
+			member[nr] = true;
+	}
+	(void)items;
+	free(copy);
+	return 0;
+}
+
+void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX])
+{
+	for (size_t i = 0; i < items->n; i++) {
+		const char *it = items->v[i];
+
+		if (it[0] == '@')
+			set_members(it, member, 0);
+		else {
+			int nr = seccomp_syscall_resolve_name(it);
+
+			if (nr >= 0 && nr < FILTER_NR_MAX)
+				member[nr] = true;
+		}
+	}
+}
+
+static int nr_of(const char *name)
+{
+	return seccomp_syscall_resolve_name(name);
+}
+
+static void check_syscall(struct filter_spec *s, const char *name, uint8_t chk)
+{
+	int nr = nr_of(name);
+
+	if (nr >= 0 && nr < FILTER_NR_MAX)
+		s->check[nr] = chk;
+}
+
+static void force_action(struct filter_spec *s, const char *name, uint32_t action)
+{
+	int nr = nr_of(name);
+
+	if (nr >= 0 && nr < FILTER_NR_MAX)
+		s->action[nr] = action;
+}
+
+static void plan_seccomp(struct plan *pl, const struct policy *p)
+{
+	static bool allow[FILTER_NR_MAX], deny[FILTER_NR_MAX];
+	static struct filter_spec spec;
+	uint32_t action = p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS;
+	struct seccomp_data d = { 0 };
+	const struct origin *o;
+	int n;
+
+	if (!p->allow_at.file && !p->deny_at.file && !p->families_at.file && p->mdwe != TRI_YES &&
+	    p->lock_personality != TRI_YES)
+		return;
+	memset(allow, 0, sizeof(allow));
+	memset(deny, 0, sizeof(deny));
+	plan_expand(&p->deny, deny);
+	if (p->allow_at.file) {
+		/* Allow-list: what is allowed and not denied; the rest gets the action. */
+		plan_expand(&p->allow, allow);
+		filter_spec_init(&spec, action);
+		for (int nr = 0; nr < FILTER_NR_MAX; nr++)
+			if (allow[nr] && !deny[nr])
+				spec.action[nr] = SCMP_ACT_ALLOW;
+	} else {
+		filter_spec_init(&spec, SCMP_ACT_ALLOW);
+		for (int nr = 0; nr < FILTER_NR_MAX; nr++)
+			if (deny[nr])
+				spec.action[nr] = action;
+	}
+	/*
+	 * clone3 passes its flags in memory a filter cannot read: answer
+	 * ENOSYS so libc falls back to clone(2), whose flags it can.
+	 * io_uring performs I/O that no filter ever sees: refused the same
+	 * way, so programs take their ordinary I/O path.
+	 */
+	force_action(&spec, "clone3", SCMP_ACT_ERRNO(ENOSYS));
+	force_action(&spec, "io_uring_setup", SCMP_ACT_ERRNO(ENOSYS));
+	force_action(&spec, "io_uring_enter", SCMP_ACT_ERRNO(ENOSYS));
+	force_action(&spec, "io_uring_register", SCMP_ACT_ERRNO(ENOSYS));
+	check_syscall(&spec, "ioctl", CHK_IOCTL_TTY);
+	if (p->families_at.file) {
+		spec.af_allowed = p->families;
+		check_syscall(&spec, "socket", CHK_SOCKET_AF);
+	}
+	if (p->mdwe == TRI_YES) {
+		check_syscall(&spec, "mmap", CHK_MMAP_WX);
+		check_syscall(&spec, "mprotect", CHK_PROT_EXEC);
+		check_syscall(&spec, "pkey_mprotect", CHK_PROT_EXEC);
+		check_syscall(&spec, "shmat", CHK_SHM_EXEC);
+	}
+	if (p->lock_personality == TRI_YES) {
+		int cur = personality(0xffffffff);
+
+		spec.personas[spec.npersonas++] = PER_LINUX;
+		if (cur != -1 && cur != PER_LINUX)
+			spec.personas[spec.npersonas++] = (uint32_t)cur;
+		check_syscall(&spec, "personality", CHK_PERSONALITY);
+	}
+	pl->bpf = xcalloc(FILTER_MAX_INSNS, sizeof(*pl->bpf));
+	n = filter_build(&spec, pl->bpf, FILTER_MAX_INSNS);
+	if (n < 0)
+		die(EXIT_HARDEN, "%s[seccomp]: the filter does not fit in %d instructions",
+		    where(&p->allow_at), FILTER_MAX_INSNS);
+	pl->bpf_len = (size_t)n;
+	for (int nr = 0; nr < FILTER_NR_MAX; nr++)
+		pl->nallowed += spec.action[nr] == SCMP_ACT_ALLOW && !spec.check[nr];
+
+	/* The wrapper's last act is execve: a filter that refuses it can
+	 * never start the service. */
+	d.arch = filter_native_arch();
+	d.nr = __NR_execve;
+	if ((filter_run(pl->bpf, pl->bpf_len, &d) & SECCOMP_RET_ACTION_FULL) != SCMP_ACT_ALLOW) {
+		o = p->allow_at.file && !allow[__NR_execve] ? &p->allow_at : &p->deny_at;
+		die(EXIT_HARDEN,
+		    "%s[seccomp]: the filter refuses execve, so the service could never start "
+		    "(hint: allow execve here; forbidding it for the service needs a late apply)",
+		    where(o));
+	}
+}
+
+void plan_build(struct plan *pl, const struct policy *p, char **argv)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->pol = p;
+	pl->argv = argv;
+	plan_sanitise(pl, p);
+	plan_filesystem(pl, p);
+	plan_identity(pl, p);
+	plan_caps(pl, p);
+	pl->nnp = p->no_new_privs != TRI_NO;
+	pl->pdeathsig = p->die_with_parent == TRI_YES;
+	pl->parent = getppid();
+	plan_seccomp(pl, p);
+	if (pl->bpf && !pl->nnp)
+		die(EXIT_HARDEN,
+		    "%s[exec] no_new_privs = no: a seccomp filter needs no_new_privs once capabilities are dropped "
+		    "(refused)",
+		    where(&p->no_new_privs_at));
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct plan: everything the apply steps need, resolved. Building it may
+ * fail on bad input (no such user, a chroot folder others can write);
+ * applying it changes the process. Nothing in between goes back.
+ */
+#ifndef HARDEN_PLAN_H
+#define HARDEN_PLAN_H
+
+#include "../core/filter.h"
+#include "policy.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define PLAN_MAX_FDS 1024
+
+struct plan {
+	const struct policy *pol;
+	char **argv; /* the command, as given */
+
+	/* 1. sanitise */
+	int keep_fds[PLAN_MAX_FDS];
+	size_t nkeep;
+	int internal_fds[4]; /* ours, close-on-exec, kept until exec */
+	size_t ninternal;
+	char **envp;
+	enum tri setsid;
+
+	/* 5. filesystem */
+	int root_fd; /* -1: no chroot */
+	const char *workdir;
+
+	/* 7. identity */
+	bool ids;
+	uid_t uid;
+	gid_t gid;
+	bool set_groups;
+	gid_t *groups;
+	size_t ngroups;
+
+	/* 8. capabilities */
+	bool caps;
+	uint64_t caps_keep;
+	int last_cap;
+
+	/* 9. process flags */
+	bool nnp;
+	bool pdeathsig;
+	pid_t parent;
+
+	/* 10. seccomp */
+	struct sock_filter *bpf; /* NULL: no filter */
+	size_t bpf_len;
+	size_t nallowed; /* syscall numbers allowed whatever the arguments */
+};
+
+/* Build the plan; on bad input prints FILE:LINE: ... and exits 125. */
+void plan_build(struct plan *plan, const struct policy *pol, char **argv);
+
+/* Expand a list of syscall names and @sets into numbers (true = member). */
+void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX]);
+
+/* Apply every step in order and exec; returns only on failure paths that
+ * exit. */
+_Noreturn void apply_all(struct plan *plan);
+
+#endif

@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Policy loading: INI text -> struct policy. The inih handler only
+ * validates and stores; nothing here changes process state.
+ *
+ * Strictness (harden-exec.ini(5)): unknown sections and keys, a key given
+ * twice in one file, bad values, unknown syscall, set, capability, family
+ * and errno names are errors with FILE:LINE. A file named by `include`
+ * is loaded where the include stands (it must open the file), and keys
+ * of the including file replace the included values.
+ */
+#include "policy.h"
+#include "sets.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_POLICY_SIZE (1 << 20)
+#define MAX_INCLUDE_DEPTH 8
+#define MAX_KEYS 256
+
+struct loader {
+	struct policy *p;
+	const char *file;       /* name used in messages; lives as long as p */
+	char *text, *pos, *end; /* the file's contents, and the reader's place */
+	int line;               /* number of the line last handed to inih */
+	int indented;           /* that line began with blank space */
+	int depth;
+	int keys_seen;          /* outside [policy]: include must come first */
+	char seen[MAX_KEYS][64];
+	size_t nseen;
+	struct policy_error *err;
+	int failed;
+};
+
+static void fail(struct loader *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(struct loader *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (l->failed++)
+		return; /* the first problem is the one reported */
+	n = snprintf(l->err->msg, sizeof(l->err->msg), "%s:%d: ", l->file, l->line);
+	if (n < 0 || (size_t)n >= sizeof(l->err->msg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(l->err->msg + n, sizeof(l->err->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- value parsers: each returns 0, or -1 after fail() ---- */
+
+static int parse_tri(struct loader *l, const char *key, const char *v, enum tri *out, int auto_ok)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true"))
+		*out = TRI_YES;
+	else if (!strcmp(v, "no") || !strcmp(v, "false"))
+		*out = TRI_NO;
+	else if (auto_ok && !strcmp(v, "auto"))
+		*out = TRI_AUTO;
+	else {
+		fail(l, "%s = %s: expected yes or no%s", key, v, auto_ok ? " or auto" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* Unsigned decimal with an optional unit suffix from @units. */
+struct unit {
+	const char *suffix;
+	unsigned long long mult;
+};
+
+static const struct unit size_units[] = {
+	{ "", 1 }, { "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 }, { "T", 1ull << 40 }, { NULL, 0 }
+};
+static const struct unit sec_units[] = {
+	{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 }, { NULL, 0 }
+};
+static const struct unit usec_units[] = {
+	{ "", 1 }, { "us", 1 }, { "ms", 1000 }, { "s", 1000000 }, { "m", 60000000 }, { NULL, 0 }
+};
+static const struct unit count_units[] = { { "", 1 }, { NULL, 0 } };
+
+static int parse_number(const char *s, const struct unit *units, unsigned long long *out)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	for (const struct unit *u = units; u->suffix; u++) {
+		if (strcmp(end, u->suffix))
+			continue;
+		if (n > ULLONG_MAX / u->mult)
+			return -1;
+		*out = n * u->mult;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_rlim(const char *s, const struct unit *units, unsigned long long max, rlim_t *out)
+{
+	unsigned long long n;
+
+	if (!strcmp(s, "unlimited") || !strcmp(s, "infinity")) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	if (parse_number(s, units, &n) || n > max || n >= RLIM_INFINITY)
+		return -1;
+	*out = (rlim_t)n;
+	return 0;
+}
+
+/* Split a value at blank space into a list (appending to @list). */
+static void split_append(struct strlist *list, const char *v)
+{
+	const char *s = v;
+
+	while (*s) {
+		size_t n;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		n = strcspn(s, " \t");
+		if (!n)
+			break;
+		list->v = realloc(list->v, (list->n + 2) * sizeof(*list->v));
+		if (!list->v)
+			abort();
+		list->v[list->n] = strndup(s, n);
+		if (!list->v[list->n])
+			abort();
+		list->v[++list->n] = NULL;
+		s += n;
+	}
+}
+
+static void strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		abort();
+	return d;
+}
+
+/* ---- keys ---- */
+
+struct key;
+typedef int (*key_fn)(struct loader *l, const struct key *k, const char *v, int cont);
+
+struct key {
+	const char *section, *name;
+	key_fn set;
+	int list;    /* takes continuation lines */
+	size_t off;  /* offset of the setting's origin in struct policy */
+	size_t val;  /* offset of its value */
+	int arg;     /* key-specific: resource, etc. */
+};
+
+#define AT(field) offsetof(struct policy, field##_at), offsetof(struct policy, field)
+
+static struct origin *origin_of(struct loader *l, const struct key *k)
+{
+	return (struct origin *)((char *)l->p + k->off);
+}
+
+static void *value_of(struct loader *l, const struct key *k)
+{
+	return (char *)l->p + k->val;
+}
+
+static int valid_env_name(const char *s, size_t n)
+{
+	if (!n || !(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int set_include(struct loader *l, const struct key *k, const char *v, int cont);
+
+static int set_env(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	(void)k;
+	(void)cont;
+	if (!strcmp(v, "clear"))
+		l->p->env = ENV_CLEAR;
+	else if (!strcmp(v, "inherit"))
+		l->p->env = ENV_INHERIT;
+	else {
+		fail(l, "[exec] env = %s: expected clear or inherit", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_env_keep(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	struct strlist add = { 0 };
+	int rc = 0;
+
+	(void)k;
+	split_append(&add, v);
+	for (size_t i = 0; i < add.n && !rc; i++)
+		if (!valid_env_name(add.v[i], strlen(add.v[i]))) {
+			fail(l, "[exec] env_keep: %s: not a variable name", add.v[i]);
+			rc = -1;
+		}
+	if (!cont)
+		strlist_free(&l->p->env_keep);
+	for (size_t i = 0; i < add.n && !rc; i++)
+		split_append(&l->p->env_keep, add.v[i]);
+	strlist_free(&add);
+	return rc;
+}
+
+static int set_env_set(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	struct strlist add = { 0 };
+	int rc = 0;
+
+	(void)k;
+	split_append(&add, v);
+	for (size_t i = 0; i < add.n && !rc; i++) {
+		const char *eq = strchr(add.v[i], '=');
+
+		if (!eq || !valid_env_name(add.v[i], (size_t)(eq - add.v[i]))) {
+			fail(l, "[exec] env_set: %s: expected NAME=VALUE", add.v[i]);
+			rc = -1;
+		}
+	}
+	if (!cont)
+		strlist_free(&l->p->env_set);
+	for (size_t i = 0; i < add.n && !rc; i++)
+		split_append(&l->p->env_set, add.v[i]);
+	strlist_free(&add);
+	return rc;
+}
+
+static int set_pass_fds(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	struct strlist add = { 0 };
+	int rc = 0;
+
+	(void)k;
+	split_append(&add, v);
+	for (size_t i = 0; i < add.n && !rc; i++) {
+		unsigned long long fd;
+
+		if (parse_number(add.v[i], count_units, &fd) || fd < 3 || fd > 65535) {
+			fail(l, "[exec] pass_fds: %s: expected a descriptor number from 3 to 65535", add.v[i]);
+			rc = -1;
+		}
+	}
+	if (!cont)
+		strlist_free(&l->p->pass_fds);
+	for (size_t i = 0; i < add.n && !rc; i++)
+		split_append(&l->p->pass_fds, add.v[i]);
+	strlist_free(&add);
+	return rc;
+}
+
+static int set_umask(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	char *end;
+	unsigned long m;
+
+	(void)k;
+	(void)cont;
+	errno = 0;
+	m = strtoul(v, &end, 8);
+	if (!*v || *end || errno || m > 0777 || !isdigit((unsigned char)*v)) {
+		fail(l, "[exec] umask = %s: expected an octal mode from 0000 to 0777", v);
+		return -1;
+	}
+	l->p->umask = (mode_t)m;
+	return 0;
+}
+
+static int set_tri(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	enum tri *t = value_of(l, k);
+	char name[80];
+
+	(void)cont;
+	snprintf(name, sizeof(name), "[%s] %s", k->section, k->name);
+	return parse_tri(l, name, v, t, k->arg);
+}
+
+static int set_string(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	char **s = value_of(l, k);
+
+	(void)cont;
+	if (k->arg && v[0] != '/') {
+		fail(l, "[%s] %s = %s: expected an absolute path", k->section, k->name, v);
+		return -1;
+	}
+	if (strpbrk(v, " \t")) {
+		fail(l, "[%s] %s = %s: blank space in a name or path is not supported", k->section,
+		     k->name, v);
+		return -1;
+	}
+	free(*s);
+	*s = xstrdup(v);
+	return 0;
+}
+
+static int set_groups(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	(void)k;
+	if (!cont) {
+		strlist_free(&l->p->group_list);
+		if (!strcmp(v, "none")) {
+			l->p->groups = GROUPS_NONE;
+			return 0;
+		}
+		if (!strcmp(v, "init")) {
+			l->p->groups = GROUPS_INIT;
+			return 0;
+		}
+	} else if (l->p->groups != GROUPS_LIST) {
+		fail(l, "[identity] supplementary_groups: none or init cannot be continued");
+		return -1;
+	}
+	l->p->groups = GROUPS_LIST;
+	split_append(&l->p->group_list, v);
+	for (size_t i = 0; i < l->p->group_list.n; i++)
+		if (!strcmp(l->p->group_list.v[i], "none") || !strcmp(l->p->group_list.v[i], "init")) {
+			fail(l, "[identity] supplementary_groups: %s cannot be mixed with group names",
+			     l->p->group_list.v[i]);
+			return -1;
+		}
+	return 0;
+}
+
+static int set_limit(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	static const struct {
+		int res;
+		const struct unit *units;
+		unsigned long long max;
+	} kinds[] = {
+		{ RLIMIT_CPU, sec_units, ULLONG_MAX },
+		{ RLIMIT_RTTIME, usec_units, ULLONG_MAX },
+		{ RLIMIT_NICE, count_units, 40 },
+		{ RLIMIT_RTPRIO, count_units, 99 },
+		{ RLIMIT_NOFILE, count_units, ULLONG_MAX },
+		{ RLIMIT_NPROC, count_units, ULLONG_MAX },
+		{ RLIMIT_LOCKS, count_units, ULLONG_MAX },
+		{ RLIMIT_SIGPENDING, count_units, ULLONG_MAX },
+	};
+	const struct unit *units = size_units;
+	unsigned long long max = ULLONG_MAX;
+	struct limit_setting *ls = &l->p->limits[k->arg];
+	char buf[INI_MAX_LINE], *colon;
+	rlim_t soft, hard;
+
+	(void)cont;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].res == k->arg) {
+			units = kinds[i].units;
+			max = kinds[i].max;
+		}
+	snprintf(buf, sizeof(buf), "%s", v);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_rlim(buf, units, max, &soft) ||
+	    (colon ? parse_rlim(colon + 1, units, max, &hard) : (hard = soft, 0))) {
+		fail(l, "[limits] %s = %s: expected %s, or SOFT:HARD, or unlimited", k->name, v,
+		     units == size_units	 ? "a size such as 64K, 16M or 2G" :
+		     units == sec_units	 ? "seconds, or a time such as 90s, 5m or 1h" :
+		     units == usec_units ? "microseconds, or a time such as 500ms or 2s" :
+					   "a number");
+		return -1;
+	}
+	if (soft != RLIM_INFINITY && (hard == RLIM_INFINITY ? 0 : soft > hard)) {
+		fail(l, "[limits] %s = %s: the soft limit is above the hard limit", k->name, v);
+		return -1;
+	}
+	if (soft == RLIM_INFINITY && hard != RLIM_INFINITY) {
+		fail(l, "[limits] %s = %s: the soft limit is above the hard limit", k->name, v);
+		return -1;
+	}
+	ls->at = (struct origin){ l->file, l->line };
+	ls->soft = soft;
+	ls->hard = hard;
+	return 0;
+}
+
+static int set_caps(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	struct strlist add = { 0 };
+	int rc = 0;
+
+	(void)k;
+	split_append(&add, v);
+	if (!cont)
+		l->p->caps_keep = 0;
+	if (!cont && add.n == 1 && !strcmp(add.v[0], "none")) {
+		strlist_free(&add);
+		return 0;
+	}
+	for (size_t i = 0; i < add.n && !rc; i++) {
+		char lower[64];
+		cap_value_t cap;
+		size_t j;
+
+		for (j = 0; add.v[i][j] && j < sizeof(lower) - 1; j++)
+			lower[j] = (char)tolower((unsigned char)add.v[i][j]);
+		lower[j] = '\0';
+		/* cap_from_name also takes numbers; a policy must name them. */
+		if (strncmp(lower, "cap_", 4) || cap_from_name(lower, &cap) || cap < 0 || cap > 63) {
+			fail(l, "[capabilities] keep: %s: unknown capability", add.v[i]);
+			rc = -1;
+		} else
+			l->p->caps_keep |= 1ull << cap;
+	}
+	strlist_free(&add);
+	return rc;
+}
+
+static int valid_syscall_item(struct loader *l, const char *key, const char *item)
+{
+	int nr;
+
+	if (item[0] == '@') {
+		if (sysset_find(item))
+			return 0;
+		fail(l, "[seccomp] %s: %s: unknown syscall set", key, item);
+		return -1;
+	}
+	nr = seccomp_syscall_resolve_name(item);
+	if (nr == __NR_SCMP_ERROR) {
+		fail(l, "[seccomp] %s: %s: unknown syscall", key, item);
+		return -1;
+	}
+	if (nr < 0) {
+		fail(l, "[seccomp] %s: %s: not a syscall on this architecture", key, item);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_syscalls(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	struct strlist *list = value_of(l, k);
+	struct strlist add = { 0 };
+	int rc = 0;
+
+	split_append(&add, v);
+	for (size_t i = 0; i < add.n && !rc; i++)
+		rc = valid_syscall_item(l, k->name, add.v[i]);
+	if (!cont)
+		strlist_free(list);
+	for (size_t i = 0; i < add.n && !rc; i++)
+		split_append(list, add.v[i]);
+	strlist_free(&add);
+	return rc;
+}
+
+static int set_action(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	(void)k;
+	(void)cont;
+	if (!strcmp(v, "kill"))
+		l->p->action = SCMP_ACT_KILL_PROCESS;
+	else if (!strcmp(v, "trap"))
+		l->p->action = SCMP_ACT_TRAP;
+	else if (!strcmp(v, "log"))
+		l->p->action = SCMP_ACT_LOG;
+	else if (!strncmp(v, "errno:", 6)) {
+		int e = errno_lookup(v + 6);
+
+		if (e <= 0 || e > 4095) {
+			fail(l, "[seccomp] action = %s: unknown errno name", v);
+			return -1;
+		}
+		l->p->action = SCMP_ACT_ERRNO((unsigned)e);
+	} else {
+		fail(l, "[seccomp] action = %s: expected kill, trap, log or errno:NAME", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_apply(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	(void)k;
+	(void)cont;
+	if (strcmp(v, "exec")) {
+		fail(l, "[seccomp] apply = %s: expected exec", v);
+		return -1;
+	}
+	l->p->apply = APPLY_EXEC;
+	return 0;
+}
+
+static int set_families(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	struct strlist add = { 0 };
+	int rc = 0;
+
+	(void)k;
+	split_append(&add, v);
+	if (!cont)
+		l->p->families = 0;
+	if (!cont && add.n == 1 && !strcmp(add.v[0], "none")) {
+		strlist_free(&add);
+		return 0;
+	}
+	for (size_t i = 0; i < add.n && !rc; i++) {
+		int af = family_lookup(add.v[i]);
+
+		if (af < 0 || af > 63) {
+			fail(l, "[seccomp] address_families: %s: unknown address family", add.v[i]);
+			rc = -1;
+		} else
+			l->p->families |= 1ull << af;
+	}
+	strlist_free(&add);
+	return rc;
+}
+
+static int set_log_format(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	(void)k;
+	(void)cont;
+	if (!strcmp(v, "text"))
+		l->p->log_format = LOG_TEXT;
+	else if (!strcmp(v, "json"))
+		l->p->log_format = LOG_JSON;
+	else {
+		fail(l, "[log] format = %s: expected text or json", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_log_target(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	(void)cont;
+	if (!strcmp(v, "stderr")) {
+		free(l->p->log_target);
+		l->p->log_target = NULL;
+		return 0;
+	}
+	if (v[0] != '/') {
+		fail(l, "[log] target = %s: expected stderr or an absolute path", v);
+		return -1;
+	}
+	return set_string(l, k, v, cont);
+}
+
+static const struct key keys[] = {
+	{ "policy", "include", set_include, 0, 0, 0, 0 },
+	{ "exec", "env", set_env, 0, AT(env), 0 },
+	{ "exec", "env_keep", set_env_keep, 1, AT(env_keep), 0 },
+	{ "exec", "env_set", set_env_set, 1, AT(env_set), 0 },
+	{ "exec", "pass_fds", set_pass_fds, 1, AT(pass_fds), 0 },
+	{ "exec", "umask", set_umask, 0, AT(umask), 0 },
+	{ "exec", "no_new_privs", set_tri, 0, AT(no_new_privs), 0 },
+	{ "exec", "setsid", set_tri, 0, AT(setsid), 1 },
+	{ "exec", "die_with_parent", set_tri, 0, AT(die_with_parent), 0 },
+	{ "identity", "user", set_string, 0, AT(user), 0 },
+	{ "identity", "group", set_string, 0, AT(group), 0 },
+	{ "identity", "supplementary_groups", set_groups, 1, AT(groups), 0 },
+	{ "capabilities", "keep", set_caps, 1, AT(caps_keep), 0 },
+	{ "seccomp", "allow", set_syscalls, 1, AT(allow), 0 },
+	{ "seccomp", "deny", set_syscalls, 1, AT(deny), 0 },
+	{ "seccomp", "action", set_action, 0, AT(action), 0 },
+	{ "seccomp", "apply", set_apply, 0, AT(apply), 0 },
+	{ "seccomp", "address_families", set_families, 1, AT(families), 0 },
+	{ "seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0 },
+	{ "seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0 },
+	{ "filesystem", "chroot", set_string, 0, AT(chroot), 1 },
+	{ "filesystem", "workdir", set_string, 0, AT(workdir), 1 },
+	{ "log", "format", set_log_format, 0, AT(log_format), 0 },
+	{ "log", "target", set_log_target, 0, AT(log_target), 1 },
+};
+
+static const char *const sections[] = {
+	"policy", "exec", "identity", "limits", "capabilities", "seccomp", "filesystem", "log",
+};
+
+static int known_section(const char *s)
+{
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!strcmp(sections[i], s))
+			return 1;
+	return 0;
+}
+
+/* ---- inih glue ---- */
+
+/*
+ * inih's reader callback: hands inih one line at a time, so we always
+ * know the line number and whether the line was indented (a continuation,
+ * as inih sees it). A line longer than inih's buffer would be split and
+ * its tail parsed as a line of its own, so it is an error instead.
+ */
+static char *reader(char *str, int num, void *stream)
+{
+	struct loader *l = stream;
+	char *nl;
+	size_t n;
+
+	if (l->failed || l->pos >= l->end)
+		return NULL;
+	nl = memchr(l->pos, '\n', (size_t)(l->end - l->pos));
+	n = nl ? (size_t)(nl - l->pos) : (size_t)(l->end - l->pos);
+	l->line++;
+	if (n >= (size_t)num - 1) {
+		fail(l, "line longer than %d characters (continue a list on an indented line)",
+		     num - 2);
+		return NULL;
+	}
+	memcpy(str, l->pos, n);
+	str[n] = '\n';
+	str[n + 1] = '\0';
+	l->pos += n + (nl ? 1 : 0);
+	l->indented = n && (str[0] == ' ' || str[0] == '\t');
+
+	if (!l->indented && str[0] == '[') {
+		char *close = strchr(str, ']');
+
+		if (close) {
+			*close = '\0';
+			if (!known_section(str + 1))
+				fail(l, "[%s]: unknown section", str + 1);
+			else if (strcmp(str + 1, "policy"))
+				l->keys_seen = 1;
+			*close = ']';
+		}
+	}
+	return str;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *l = user;
+	const struct key *k = NULL;
+	char id[64];
+	int cont = 0;
+
+	if (l->failed)
+		return 0;
+	if (!*section) {
+		fail(l, "%s: key outside any section", name);
+		return 0;
+	}
+	static struct key limit_key = { "limits", NULL, set_limit, 0, 0, 0, 0 };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+			k = &keys[i];
+	if (!strcmp(section, "limits") && limit_lookup(name) >= 0) {
+		limit_key.name = name;
+		limit_key.arg = limit_lookup(name);
+		k = &limit_key;
+	}
+	if (!k) {
+		fail(l, "[%s] %s: unknown key", section, name);
+		return 0;
+	}
+	snprintf(id, sizeof(id), "%s/%s", section, name);
+	for (size_t i = 0; i < l->nseen; i++)
+		if (!strcmp(l->seen[i], id))
+			cont = 1;
+	if (cont && !l->indented) {
+		fail(l, "[%s] %s: key given twice", section, name);
+		return 0;
+	}
+	if (cont && !k->list) {
+		fail(l, "[%s] %s: takes one value, not a continued list", section, name);
+		return 0;
+	}
+	if (!*value) {
+		fail(l, "[%s] %s: empty value", section, name);
+		return 0;
+	}
+	if (!cont) {
+		if (l->nseen >= MAX_KEYS)
+			return 0;
+		snprintf(l->seen[l->nseen++], sizeof(l->seen[0]), "%s", id);
+	}
+	if (k->set(l, k, value, cont))
+		return 0;
+	if (k->off && !cont)
+		*origin_of(l, k) = (struct origin){ l->file, l->line };
+	return 1;
+}
+
+static int load_text(struct policy *p, const char *file, char *text, size_t len, int depth,
+		     struct policy_error *err);
+
+/*
+ * Read a policy file we can trust: not a symlink (O_NOFOLLOW), a regular
+ * file, owned by root or the invoking user, writable by nobody else
+ * (doas refuses a config "writable by group or other" for the same
+ * reason: whoever can write the policy owns the service).
+ */
+static int read_trusted(const char *path, char **text, size_t *len, struct policy_error *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", path,
+			 errno == ELOOP ? "is a symbolic link (refused: open the file itself)" :
+					  strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_uid != 0 && st.st_uid != getuid()) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: owned by uid %u, neither root nor the invoking user (refused)", path,
+			 (unsigned)st.st_uid);
+		goto out;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: writable by %s (refused; chmod go-w)", path,
+			 st.st_mode & S_IWOTH ? "others" : "its group");
+		goto out;
+	}
+	if (st.st_size > MAX_POLICY_SIZE) {
+		snprintf(err->msg, sizeof(err->msg), "%s: larger than %d bytes", path,
+			 MAX_POLICY_SIZE);
+		goto out;
+	}
+	*text = malloc((size_t)st.st_size + 1);
+	if (!*text)
+		abort();
+	n = read(fd, *text, (size_t)st.st_size + 1);
+	if (n != st.st_size) {
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", path,
+			 n < 0 ? strerror(errno) : "changed while being read");
+		free(*text);
+		goto out;
+	}
+	(*text)[n] = '\0';
+	*len = (size_t)n;
+	close(fd);
+	return 0;
+out:
+	close(fd);
+	return -1;
+}
+
+static int load_path(struct policy *p, const char *path, int depth, struct policy_error *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (!path) {
+		text = xstrdup(baseline_ini);
+		return load_text(p, "baseline", text, strlen(text), depth, err);
+	}
+	if (read_trusted(path, &text, &len, err))
+		return -1;
+	rc = load_text(p, xstrdup(path), text, len, depth, err);
+	return rc;
+}
+
+static int set_include(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	char *path;
+	int rc;
+
+	(void)k;
+	(void)cont;
+	if (l->keys_seen) {
+		fail(l, "[policy] include: must come before every other section");
+		return -1;
+	}
+	if (l->depth >= MAX_INCLUDE_DEPTH) {
+		fail(l, "[policy] include = %s: includes nested more than %d deep", v,
+		     MAX_INCLUDE_DEPTH);
+		return -1;
+	}
+	if (!strcmp(v, "baseline"))
+		return load_path(l->p, NULL, l->depth + 1, l->err) ? (l->failed++, -1) : 0;
+	if (v[0] == '/')
+		path = xstrdup(v);
+	else {
+		/* Relative to the including file's folder, never to the cwd. */
+		const char *slash = strrchr(l->file, '/');
+		int dl = slash ? (int)(slash - l->file) : 1;
+
+		if (asprintf(&path, "%.*s/%s", dl, slash ? l->file : ".", v) < 0)
+			abort();
+	}
+	rc = load_path(l->p, path, l->depth + 1, l->err);
+	free(path);
+	if (rc) {
+		/* Say where the include stands, then what failed. */
+		char inner[sizeof(l->err->msg)];
+
+		snprintf(inner, sizeof(inner), "%s", l->err->msg);
+		fail(l, "[policy] include = %s: %s", v, inner);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_text(struct policy *p, const char *file, char *text, size_t len, int depth,
+		     struct policy_error *err)
+{
+	struct loader *l = calloc(1, sizeof(*l));
+	int rc;
+
+	if (!l)
+		abort();
+	*l = (struct loader){ .p = p, .file = file, .text = text, .pos = text, .end = text + len,
+			      .depth = depth, .err = err };
+	if (memchr(text, '\0', len)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: contains a NUL byte", file);
+		rc = -1;
+		goto out;
+	}
+	rc = ini_parse_stream(reader, l, handler, l);
+	if (!l->failed && rc > 0) {
+		l->line = rc;
+		fail(l, "syntax error (expected [section], key = value, or a ; comment)");
+	}
+	rc = l->failed ? -1 : 0;
+out:
+	free(text);
+	free(l);
+	return rc;
+}
+
+int policy_load(struct policy *p, const char *path, struct policy_error *err)
+{
+	err->msg[0] = '\0';
+	return load_path(p, path, 0, err);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct policy: what an INI policy says, validated but not yet resolved.
+ * Filling it has no side effect beyond reading files; see plan.h for the
+ * next stage.
+ */
+#ifndef HARDEN_POLICY_H
+#define HARDEN_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* Where a value came from, for FILE:LINE in every message. */
+struct origin {
+	const char *file; /* NULL: not set */
+	int line;
+};
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+enum tri { TRI_UNSET = 0, TRI_NO, TRI_YES, TRI_AUTO };
+enum env_mode { ENV_UNSET = 0, ENV_INHERIT, ENV_CLEAR };
+enum groups_mode { GROUPS_UNSET = 0, GROUPS_NONE, GROUPS_INIT, GROUPS_LIST };
+enum log_format { LOG_TEXT = 0, LOG_JSON };
+
+#define NLIMITS 16 /* RLIMIT_NLIMITS on Linux */
+
+struct limit_setting {
+	struct origin at;
+	rlim_t soft, hard;
+};
+
+/* One setting: its origin and its value. */
+#define SETTING(type, name) \
+	struct origin name##_at; \
+	type name
+
+struct policy {
+	/* [exec] */
+	SETTING(enum env_mode, env);
+	SETTING(struct strlist, env_keep);
+	SETTING(struct strlist, env_set);  /* "NAME=VALUE" */
+	SETTING(struct strlist, pass_fds); /* validated numbers, kept as text */
+	SETTING(mode_t, umask);
+	SETTING(enum tri, no_new_privs);
+	SETTING(enum tri, setsid);
+	SETTING(enum tri, die_with_parent);
+	/* [identity] */
+	SETTING(char *, user);
+	SETTING(char *, group);
+	SETTING(enum groups_mode, groups);
+	struct strlist group_list;
+	/* [limits] */
+	struct limit_setting limits[NLIMITS];
+	/* [capabilities] */
+	SETTING(uint64_t, caps_keep);
+	/* [seccomp] */
+	SETTING(struct strlist, allow);
+	SETTING(struct strlist, deny);
+	SETTING(uint32_t, action); /* SECCOMP_RET_* */
+	SETTING(int, apply);       /* enum apply_mode */
+	SETTING(uint64_t, families);
+	SETTING(enum tri, mdwe);
+	SETTING(enum tri, lock_personality);
+	/* [filesystem] */
+	SETTING(char *, chroot);
+	SETTING(char *, workdir);
+	/* [log] */
+	SETTING(enum log_format, log_format);
+	SETTING(char *, log_target);
+};
+
+enum apply_mode { APPLY_EXEC = 0 };
+
+/* A message for the first problem, as "FILE:LINE: text". */
+struct policy_error {
+	char msg[512];
+};
+
+/*
+ * Load @path (or the built-in baseline when @path is NULL) into @p, which
+ * must be zeroed. Returns 0, or -1 with @err filled.
+ */
+int policy_load(struct policy *p, const char *path, struct policy_error *err);
+
+/* The built-in baseline policy, as INI text. */
+extern const char baseline_ini[];
+
+/* Name tables shared with the plan and the log. */
+const char *limit_name(int resource);
+int limit_lookup(const char *name); /* -1 if unknown */
+int errno_lookup(const char *name); /* -1 if unknown */
+const char *errno_name(int err);    /* NULL if unknown */
+int family_lookup(const char *name);
+const char *family_name(int af);
+
+#endif
