@@ -839,10 +839,15 @@ static int set_include(struct loader *l, const struct key *k, const char *v, int
 	rc = load_path(l->p, path, l->depth + 1, l->err);
 	free(path);
 	if (rc) {
-		/* Say where the include stands, then what failed. */
+		/* Say where the include stands, then what failed; a failure
+		 * already placed at an include (a loop, a chain) stays as is. */
 		char inner[sizeof(l->err->msg)];
 
 		snprintf(inner, sizeof(inner), "%s", l->err->msg);
+		if (strstr(inner, "[policy] include = ")) {
+			l->failed++;
+			return -1;
+		}
 		fail(l, "[policy] include = %s: %s", v, inner);
 		return -1;
 	}
