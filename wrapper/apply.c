@@ -162,21 +162,27 @@ static void reset_signals(void)
  * fails for a process group leader (a shell's job), so then give up the
  * terminal with TIOCNOTTY, which makes TIOCSTI answer EPERM all the same.
  */
-static void leave_terminal(const struct plan *pl)
+static int leave_terminal(const struct plan *pl)
 {
 	const struct origin *o = &pl->pol->setsid_at;
 	int tty;
 
 	if (pl->setsid == TRI_NO)
-		return;
+		return 0;
 	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (tty < 0 && pl->setsid == TRI_AUTO)
-		return; /* no controlling terminal: nothing to leave */
+		return 0; /* no controlling terminal: nothing to leave */
 	if (setsid() < 0) {
+		struct sigaction ign = { .sa_handler = SIG_IGN }, dfl = { .sa_handler = SIG_DFL };
+
 		if (errno != EPERM || pl->setsid == TRI_YES)
 			fail("sanitise", o, "setsid");
+		/* A session leader giving up its terminal sends SIGHUP to the
+		 * foreground group, which may be ours: ignore it meanwhile. */
+		sigaction(SIGHUP, &ign, NULL);
 		if (ioctl(tty, TIOCNOTTY) < 0)
 			fail("sanitise", o, "TIOCNOTTY");
+		sigaction(SIGHUP, &dfl, NULL);
 	}
 	if (tty >= 0)
 		close(tty);
@@ -185,11 +191,13 @@ static void leave_terminal(const struct plan *pl)
 		close(tty);
 		fail_at("sanitise", o, 0, "still attached to a controlling terminal");
 	}
+	return 1;
 }
 
 static void apply_sanitise(const struct plan *pl)
 {
 	const struct policy *p = pl->pol;
+	int left;
 	mode_t m;
 
 	/* No core dump or ptrace attach of a half-configured process. */
@@ -198,7 +206,7 @@ static void apply_sanitise(const struct plan *pl)
 	close_fds(pl);
 	verify_fds(pl);
 	reset_signals();
-	leave_terminal(pl);
+	left = leave_terminal(pl);
 	if (p->umask_at.file) {
 		umask(p->umask);
 		m = umask(p->umask);
@@ -207,7 +215,7 @@ static void apply_sanitise(const struct plan *pl)
 	}
 	log_event("sanitise", "descriptors kept: %zu, signals reset, environment: %s%s%s", pl->nkeep,
 		  p->env == ENV_CLEAR ? "cleared" : "inherited",
-		  p->umask_at.file ? ", umask set" : "", pl->setsid == TRI_NO ? "" : ", terminal left");
+		  p->umask_at.file ? ", umask set" : "", left ? ", terminal left" : "");
 }
 
 /* ---- 2. rlimits ---- */
