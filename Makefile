@@ -35,7 +35,7 @@ WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c \
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
-TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck
+TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest
 
 .DELETE_ON_ERROR:
 .PHONY: all check install uninstall clean demo lint format-check
@@ -68,6 +68,10 @@ $(B)/tests/probe: tests/helpers/probe.c
 $(B)/tests/setcheck: tests/helpers/setcheck.c wrapper/sets.c wrapper/sets.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iwrapper $(ALL_LDFLAGS) -o $@ tests/helpers/setcheck.c wrapper/sets.c $(PKG_LIBS)
+
+$(B)/tests/filtertest: tests/helpers/filtertest.c core/filter.c core/filter.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/helpers/filtertest.c core/filter.c
 
 check: all
 	tests/run

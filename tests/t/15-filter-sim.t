@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# The seccomp generator, simulated: every number, every argument check.
+exec "$(dirname "$0")/../../build/tests/filtertest"
