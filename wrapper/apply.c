@@ -380,6 +380,14 @@ static void apply_caps(const struct plan *pl)
 		fail_at("capabilities", o, 0, "keep lists capabilities this process does not have (%#llx)",
 			(unsigned long long)(keep & ~perm));
 	privileged = !!(perm & setpcap);
+	/*
+	 * Without CAP_SETPCAP (an unprivileged caller) the bounding set and
+	 * securebits cannot change; with no_new_privs no exec can raise a
+	 * capability anyway, so that is logged, not fatal. Without it, fail.
+	 */
+	if (!privileged && !pl->nnp)
+		fail_at("capabilities", o, 0,
+			"cannot drop the bounding set without CAP_SETPCAP, and no_new_privs is off");
 	if (privileged && set_caps(perm, perm, inh))
 		fail("capabilities", o, "raise effective set");
 	for (int c = 0; c <= pl->last_cap; c++) {
@@ -416,16 +424,9 @@ static void apply_caps(const struct plan *pl)
 	}
 	if (privileged && prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != SECURE_LOCKS)
 		fail_at("capabilities", o, 0, "securebits do not read back as locked");
-	/*
-	 * Without CAP_SETPCAP (an unprivileged caller) the bounding set and
-	 * securebits cannot change; with no_new_privs no exec can raise a
-	 * capability anyway, so that is logged, not fatal.
-	 */
 	log_event("capabilities", "kept %#llx%s", (unsigned long long)keep,
 		  privileged ? (bset_dropped ? ", bounding set cut, securebits locked" : ", securebits locked") :
 			       ", bounding set unchanged (no CAP_SETPCAP; no_new_privs makes it inert)");
-	if (!privileged && !pl->nnp)
-		fail_at("capabilities", o, 0, "cannot drop the bounding set without CAP_SETPCAP, and no_new_privs is off");
 }
 
 /* ---- 9. process flags ---- */
