@@ -4,6 +4,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/harden-exec
+LIBDIR ?= $(PREFIX)/lib/harden-exec
 SYSCONFDIR ?= /etc/harden
 VERSION = 0.1.0
 
@@ -40,7 +41,20 @@ TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest
 .DELETE_ON_ERROR:
 .PHONY: all check install uninstall clean demo lint format-check
 
-all: $(B)/harden-exec $(TEST_BINS)
+all: $(B)/harden-exec $(B)/libharden.so $(TEST_BINS)
+
+# The preload shim: no libseccomp, no INI parser, and it exports nothing
+# but the symbols it interposes (each marked with HARDEN_EXPORT).
+SHIM_SRC = shim/shim.c
+SHIM_OBJ = $(patsubst %.c,$(B)/pic/%.o,$(SHIM_SRC))
+SHIM_CFLAGS = $(filter-out -fPIE,$(ALL_CFLAGS)) -fPIC -fvisibility=hidden
+
+$(B)/pic/%.o: %.c $(HDRS) $(wildcard shim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SHIM_CFLAGS) -c -o $@ $<
+
+$(B)/libharden.so: $(SHIM_OBJ)
+	$(CC) $(SHIM_CFLAGS) -shared -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS) -o $@ $(SHIM_OBJ)
 
 $(B)/harden-exec: $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
@@ -85,17 +99,20 @@ lint:
 format-check:
 	clang-format --dry-run --Werror core/*.[ch] wrapper/*.[ch]
 
-install: $(B)/harden-exec
+install: $(B)/harden-exec $(B)/libharden.so
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(DATADIR)/examples
 	install -m 0755 $(B)/harden-exec $(DESTDIR)$(BINDIR)/harden-exec
+	install -d $(DESTDIR)$(LIBDIR)
+	install -m 0644 $(B)/libharden.so $(DESTDIR)$(LIBDIR)/libharden.so
 	install -m 0644 docs/harden-exec.1 $(DESTDIR)$(MANDIR)/man1/harden-exec.1
 	install -m 0644 docs/harden-exec.ini.5 $(DESTDIR)$(MANDIR)/man5/harden-exec.ini.5
 	install -m 0644 conf/baseline.ini $(DESTDIR)$(DATADIR)/baseline.ini
 	install -m 0644 conf/examples/*.ini $(DESTDIR)$(DATADIR)/examples/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/harden-exec $(DESTDIR)$(MANDIR)/man1/harden-exec.1 \
+	rm -f $(DESTDIR)$(BINDIR)/harden-exec $(DESTDIR)$(LIBDIR)/libharden.so \
+		$(DESTDIR)$(MANDIR)/man1/harden-exec.1 \
 		$(DESTDIR)$(MANDIR)/man5/harden-exec.ini.5
 	rm -rf $(DESTDIR)$(DATADIR)
 

@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+/* libharden.so: placeholder until the late stage lands. */
