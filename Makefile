@@ -31,7 +31,7 @@ ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 B = build
 CORE_SRC = core/filter.c core/log.c
-WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c \
+WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c \
 	wrapper/names.c wrapper/sets.c
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o
 HDRS = $(wildcard core/*.h wrapper/*.h)

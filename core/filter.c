@@ -19,6 +19,7 @@
 #include "filter.h"
 
 #include <endian.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,6 +152,14 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 			emit(g, BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)n--, 0, s->personas[i]);
 		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
 		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
+		return;
+	case CHK_SIGSYS:
+		/* After a late filter, SIGSYS belongs to the shim's violation
+		 * reporter: a service handler could swallow a refused call. */
+		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(0));
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, SIGSYS);
+		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
+		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
 		return;
 	}
 	emit(g, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);

@@ -35,6 +35,7 @@ enum filter_check {
 	CHK_PROT_EXEC,    /* mprotect, pkey_mprotect: refuse adding PROT_EXEC */
 	CHK_SHM_EXEC,     /* shmat: refuse SHM_EXEC */
 	CHK_PERSONALITY,  /* personality: only query and the allowed personas */
+	CHK_SIGSYS,       /* rt_sigaction: refuse SIGSYS (the shim's reporter) */
 };
 
 struct filter_spec {

@@ -35,7 +35,7 @@ enum handoff_trigger {
 	TRIGGER_MAIN = 1,   /* after constructors, just before main() */
 	TRIGGER_LISTEN = 2, /* when the first listen() has returned 0 */
 	TRIGGER_ACCEPT = 3, /* on entry to the first accept()/accept4() */
-	TRIGGER_READY = 4,  /* first poll/ppoll/select/pselect/epoll_wait*/accept*
+	TRIGGER_READY = 4,  /* first poll, ppoll, select, pselect, epoll_wait(s) or accept(4)
 			     * after listen() has returned 0 */
 };
 

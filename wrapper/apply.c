@@ -6,6 +6,7 @@
  */
 #include "plan.h"
 #include "../core/log.h"
+#include "late.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -312,8 +313,8 @@ static void apply_identity(const struct plan *pl)
 	const struct policy *p = pl->pol;
 	const struct origin *o = p->user_at.file ? &p->user_at : &p->group_at;
 
-	if (!pl->ids)
-		return;
+	if (!pl->ids || pl->late)
+		return; /* late: the shim changes identity at the trigger */
 	if (pl->set_groups && !same_groups(pl) && setgroups(pl->ngroups, pl->groups))
 		fail("identity", p->groups_at.file ? &p->groups_at : o, "setgroups");
 	if (pl->caps && getuid() == 0 && pl->uid != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
@@ -469,11 +470,40 @@ static void apply_seccomp(const struct plan *pl)
 	if (!pl->bpf)
 		return;
 	/* Logged before: once loaded, write(2) may no longer be ours. */
-	log_event("seccomp", "%zu instructions, %zu syscalls allowed unconditionally", pl->bpf_len,
-		  pl->nallowed);
+	if (pl->late)
+		log_event("seccomp", "early filter: %zu instructions", pl->bpf_len);
+	else
+		log_event("seccomp", "%zu instructions, %zu syscalls allowed unconditionally", pl->bpf_len,
+			  pl->nallowed);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");
+}
+
+/* ---- late application: hand over to the shim ---- */
+
+/*
+ * Checked here, after the filesystem step, because the service will load
+ * the shim and itself from the root it runs in.
+ */
+static void apply_late(const struct plan *pl, const char *path)
+{
+	const struct origin *o = &pl->pol->apply_at;
+	static const char *const names[] = { "exec", "main", "listen", "accept", "ready" };
+	char why[512];
+	int flags;
+
+	if (late_check_shim(pl->shim_path, why, sizeof(why)))
+		fail_at("late", o, 0, "%s", why);
+	if (late_check_binary(path, why, sizeof(why)))
+		fail_at("late", o, 0, "%s", why);
+	late_watchdog_start(pl);
+	flags = fcntl(pl->handoff_fd, F_GETFD);
+	if (flags < 0 || fcntl(pl->handoff_fd, F_SETFD, flags & ~FD_CLOEXEC))
+		fail("late", o, "pass the handoff descriptor");
+	log_event("late", "apply = %s: %zu-instruction filter%s handed to %s, deadline %ums",
+		  names[pl->late], pl->late_bpf_len, pl->ids ? " and identity" : "", pl->shim_path,
+		  pl->deadline_ms);
 }
 
 /* ---- 11. exec ---- */
@@ -535,6 +565,8 @@ _Noreturn void apply_all(struct plan *pl)
 	if (!path)
 		die(status, "%s: %s", pl->argv[0],
 		    status == EXIT_NOTFOUND ? "command not found" : "permission denied");
+	if (pl->late)
+		apply_late(pl, path);
 	/* 10. seccomp last, so the filter need not allow the setup above. */
 	apply_seccomp(pl);
 	/* 11. */

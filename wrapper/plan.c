@@ -6,6 +6,7 @@
  */
 #include "plan.h"
 #include "../core/log.h"
+#include "late.h"
 #include "sets.h"
 
 #include <ctype.h>
@@ -23,6 +24,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "../core/handoff.h"
 
 extern char **environ;
 
@@ -370,33 +373,29 @@ static void force_action(struct filter_spec *s, const char *name, uint32_t actio
 		s->action[nr] = action;
 }
 
-static void plan_seccomp(struct plan *pl, const struct policy *p)
+/*
+ * One filter: an allow-list when @allow is given (what it allows less
+ * @deny), else a deny-list; @refuse is what refused calls get.
+ */
+static void build_spec(struct filter_spec *spec, const struct policy *p, const struct strlist *allow,
+		       const struct strlist *deny, uint32_t refuse, bool late, bool argument_rules)
 {
-	static bool allow[FILTER_NR_MAX], deny[FILTER_NR_MAX];
-	static struct filter_spec spec;
-	uint32_t action = p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS;
-	struct seccomp_data d = { 0 };
-	const struct origin *o;
-	int n;
+	static bool in_allow[FILTER_NR_MAX], in_deny[FILTER_NR_MAX];
 
-	if (!p->allow_at.file && !p->deny_at.file && !p->families_at.file && p->mdwe != TRI_YES &&
-	    p->lock_personality != TRI_YES)
-		return;
-	memset(allow, 0, sizeof(allow));
-	memset(deny, 0, sizeof(deny));
-	plan_expand(&p->deny, deny);
-	if (p->allow_at.file) {
-		/* Allow-list: what is allowed and not denied; the rest gets the action. */
-		plan_expand(&p->allow, allow);
-		filter_spec_init(&spec, action);
+	memset(in_allow, 0, sizeof(in_allow));
+	memset(in_deny, 0, sizeof(in_deny));
+	plan_expand(deny, in_deny);
+	if (allow) {
+		plan_expand(allow, in_allow);
+		filter_spec_init(spec, refuse);
 		for (int nr = 0; nr < FILTER_NR_MAX; nr++)
-			if (allow[nr] && !deny[nr])
-				spec.action[nr] = SCMP_ACT_ALLOW;
+			if (in_allow[nr] && !in_deny[nr])
+				spec->action[nr] = SCMP_ACT_ALLOW;
 	} else {
-		filter_spec_init(&spec, SCMP_ACT_ALLOW);
+		filter_spec_init(spec, SCMP_ACT_ALLOW);
 		for (int nr = 0; nr < FILTER_NR_MAX; nr++)
-			if (deny[nr])
-				spec.action[nr] = action;
+			if (in_deny[nr])
+				spec->action[nr] = refuse;
 	}
 	/*
 	 * clone3 passes its flags in memory a filter cannot read: answer
@@ -404,49 +403,146 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 	 * io_uring performs I/O that no filter ever sees: refused the same
 	 * way, so programs take their ordinary I/O path.
 	 */
-	force_action(&spec, "clone3", SCMP_ACT_ERRNO(ENOSYS));
-	force_action(&spec, "io_uring_setup", SCMP_ACT_ERRNO(ENOSYS));
-	force_action(&spec, "io_uring_enter", SCMP_ACT_ERRNO(ENOSYS));
-	force_action(&spec, "io_uring_register", SCMP_ACT_ERRNO(ENOSYS));
-	check_syscall(&spec, "ioctl", CHK_IOCTL_TTY);
+	force_action(spec, "clone3", SCMP_ACT_ERRNO(ENOSYS));
+	force_action(spec, "io_uring_setup", SCMP_ACT_ERRNO(ENOSYS));
+	force_action(spec, "io_uring_enter", SCMP_ACT_ERRNO(ENOSYS));
+	force_action(spec, "io_uring_register", SCMP_ACT_ERRNO(ENOSYS));
+	check_syscall(spec, "ioctl", CHK_IOCTL_TTY);
+	if (late)
+		check_syscall(spec, "rt_sigaction", CHK_SIGSYS);
+	if (!argument_rules)
+		return; /* the early filter of a late policy: a plain deny-list */
 	if (p->families_at.file) {
-		spec.af_allowed = p->families;
-		check_syscall(&spec, "socket", CHK_SOCKET_AF);
+		spec->af_allowed = p->families;
+		check_syscall(spec, "socket", CHK_SOCKET_AF);
 	}
 	if (p->mdwe == TRI_YES) {
-		check_syscall(&spec, "mmap", CHK_MMAP_WX);
-		check_syscall(&spec, "mprotect", CHK_PROT_EXEC);
-		check_syscall(&spec, "pkey_mprotect", CHK_PROT_EXEC);
-		check_syscall(&spec, "shmat", CHK_SHM_EXEC);
+		check_syscall(spec, "mmap", CHK_MMAP_WX);
+		check_syscall(spec, "mprotect", CHK_PROT_EXEC);
+		check_syscall(spec, "pkey_mprotect", CHK_PROT_EXEC);
+		check_syscall(spec, "shmat", CHK_SHM_EXEC);
 	}
 	if (p->lock_personality == TRI_YES) {
 		int cur = personality(0xffffffff);
 
-		spec.personas[spec.npersonas++] = PER_LINUX;
+		spec->personas[spec->npersonas++] = PER_LINUX;
 		if (cur != -1 && cur != PER_LINUX)
-			spec.personas[spec.npersonas++] = (uint32_t)cur;
-		check_syscall(&spec, "personality", CHK_PERSONALITY);
+			spec->personas[spec->npersonas++] = (uint32_t)cur;
+		check_syscall(spec, "personality", CHK_PERSONALITY);
 	}
-	pl->bpf = xcalloc(FILTER_MAX_INSNS, sizeof(*pl->bpf));
-	n = filter_build(&spec, pl->bpf, FILTER_MAX_INSNS);
-	if (n < 0)
-		die(EXIT_HARDEN, "%s[seccomp]: the filter does not fit in %d instructions",
-		    where(&p->allow_at), FILTER_MAX_INSNS);
-	pl->bpf_len = (size_t)n;
-	for (int nr = 0; nr < FILTER_NR_MAX; nr++)
-		pl->nallowed += spec.action[nr] == SCMP_ACT_ALLOW && !spec.check[nr];
+}
 
-	/* The wrapper's last act is execve: a filter that refuses it can
-	 * never start the service. */
-	d.arch = filter_native_arch();
-	d.nr = __NR_execve;
-	if ((filter_run(pl->bpf, pl->bpf_len, &d) & SECCOMP_RET_ACTION_FULL) != SCMP_ACT_ALLOW) {
-		o = p->allow_at.file && !allow[__NR_execve] ? &p->allow_at : &p->deny_at;
+static struct sock_filter *compile(const struct filter_spec *spec, size_t *len, const struct origin *o)
+{
+	struct sock_filter *bpf = xcalloc(FILTER_MAX_INSNS, sizeof(*bpf));
+	int n = filter_build(spec, bpf, FILTER_MAX_INSNS);
+
+	if (n < 0)
+		die(EXIT_HARDEN, "%s[seccomp]: the filter does not fit in %d instructions", where(o),
+		    FILTER_MAX_INSNS);
+	*len = (size_t)n;
+	return bpf;
+}
+
+/* The wrapper's last act is execve: a filter that refuses it can never
+ * start the service. */
+static void check_execve(const struct sock_filter *bpf, size_t len, const struct origin *o)
+{
+	struct seccomp_data d = { .nr = __NR_execve, .arch = filter_native_arch() };
+
+	if ((filter_run(bpf, len, &d) & SECCOMP_RET_ACTION_FULL) != SCMP_ACT_ALLOW)
 		die(EXIT_HARDEN,
 		    "%s[seccomp]: the filter refuses execve, so the service could never start "
 		    "(hint: allow execve here; forbidding it for the service needs a late apply)",
 		    where(o));
+}
+
+static void plan_seccomp(struct plan *pl, const struct policy *p)
+{
+	static struct filter_spec spec;
+	uint32_t action = p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS;
+	const struct origin *o = p->allow_at.file ? &p->allow_at : &p->deny_at;
+	const struct strlist *allow = p->allow_at.file ? &p->allow : NULL;
+	bool any = p->allow_at.file || p->deny_at.file || p->families_at.file || p->mdwe == TRI_YES ||
+		   p->lock_personality == TRI_YES;
+
+	if (!p->early_deny_at.file && !any)
+		return;
+	if (pl->late) {
+		uint32_t kind = action & SECCOMP_RET_ACTION_FULL;
+
+		if (!any)
+			die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny", where(&p->apply_at));
+		/* Refused calls trap, so the shim can say which one it was and
+		 * then do what the policy asked (kill, or return the errno). */
+		pl->report = kind == SCMP_ACT_KILL_PROCESS || kind == SECCOMP_RET_ERRNO;
+		pl->violation_action = action;
+		build_spec(&spec, p, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
+		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
+		if (p->early_deny_at.file) {
+			build_spec(&spec, p, NULL, &p->early_deny, action, false, false);
+			pl->bpf = compile(&spec, &pl->bpf_len, &p->early_deny_at);
+			check_execve(pl->bpf, pl->bpf_len, &p->early_deny_at);
+		}
+	} else {
+		if (p->early_deny_at.file)
+			die(EXIT_HARDEN, "%s[seccomp] early_deny: only with a late apply (main, listen, accept or ready)",
+			    where(&p->early_deny_at));
+		build_spec(&spec, p, allow, &p->deny, action, false, true);
+		pl->bpf = compile(&spec, &pl->bpf_len, o);
+		check_execve(pl->bpf, pl->bpf_len, o);
 	}
+	for (int nr = 0; nr < FILTER_NR_MAX; nr++)
+		pl->nallowed += spec.action[nr] == SCMP_ACT_ALLOW && !spec.check[nr];
+}
+
+/*
+ * A late policy: identity and the seccomp filter move to the trigger,
+ * the capabilities go with the uid change there (the kernel clears every
+ * set of every thread when uid 0 becomes another without keep-caps).
+ */
+static void plan_late(struct plan *pl, const struct policy *p)
+{
+	char why[512];
+
+	pl->handoff_fd = -1;
+	if (!pl->late) {
+		if (p->deadline_ms_at.file)
+			die(EXIT_HARDEN, "%s[seccomp] deadline: only with a late apply", where(&p->deadline_ms_at));
+		return;
+	}
+	if (!pl->nnp)
+		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs", where(&p->no_new_privs_at));
+	if (pl->caps && (pl->caps_keep || !pl->ids || pl->uid == 0))
+		die(EXIT_HARDEN,
+		    "%s[capabilities] keep: with a late apply, capabilities are dropped by the change to a non-root "
+		    "[identity] user at the trigger: use keep = none and set user",
+		    where(&p->caps_keep_at));
+	pl->caps = false;
+	pl->shim_path = late_find_shim(why, sizeof(why));
+	if (!pl->shim_path)
+		die(EXIT_HARDEN, "%s[seccomp] apply: %s", where(&p->apply_at), why);
+	pl->expected_filters = late_current_filters() + (pl->bpf ? 1 : 0) + 1;
+	pl->deadline_ms = p->deadline_ms_at.file ? p->deadline_ms : 30000;
+	pl->handoff_fd = late_handoff_create(pl);
+	pl->internal_fds[pl->ninternal++] = pl->handoff_fd;
+}
+
+/* The preload and the handoff descriptor, for the service's environment. */
+static void late_env(struct plan *pl)
+{
+	char **env = pl->envp, *fdvar, *preload;
+	const char *old = NULL;
+	size_t n = 0;
+
+	for (; env[n]; n++)
+		if (!strncmp(env[n], "LD_PRELOAD=", 11))
+			old = env[n] + 11;
+	if (asprintf(&fdvar, "%s=%d", HANDOFF_ENV, pl->handoff_fd) < 0 ||
+	    asprintf(&preload, "LD_PRELOAD=%s%s%s", pl->shim_path, old && *old ? ":" : "", old ? old : "") < 0)
+		die(EXIT_HARDEN, "out of memory");
+	env_put(&pl->envp, &n, fdvar);
+	env_put(&pl->envp, &n, preload);
 }
 
 void plan_build(struct plan *pl, const struct policy *p, char **argv)
@@ -461,7 +557,11 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv)
 	pl->nnp = p->no_new_privs != TRI_NO;
 	pl->pdeathsig = p->die_with_parent == TRI_YES;
 	pl->parent = getppid();
+	pl->late = p->apply;
 	plan_seccomp(pl, p);
+	plan_late(pl, p);
+	if (pl->late)
+		late_env(pl);
 	if (pl->bpf && !pl->nnp)
 		die(EXIT_HARDEN,
 		    "%s[exec] no_new_privs = no: a seccomp filter needs no_new_privs once capabilities are dropped "

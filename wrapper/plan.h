@@ -53,6 +53,17 @@ struct plan {
 	struct sock_filter *bpf; /* NULL: no filter */
 	size_t bpf_len;
 	size_t nallowed; /* syscall numbers allowed whatever the arguments */
+
+	/* late application (apply = main|listen|accept|ready) */
+	int late;                /* enum apply_mode; 0: everything at exec */
+	struct sock_filter *late_bpf;
+	size_t late_bpf_len;
+	uint32_t violation_action; /* what a trapped call means */
+	bool report;             /* refused calls trap, for the shim's report */
+	const char *shim_path;
+	int handoff_fd;          /* sealed memfd, -1: none */
+	uint32_t expected_filters;
+	unsigned deadline_ms;
 };
 
 /* Build the plan; on bad input prints FILE:LINE: ... and exits 125. */

@@ -521,13 +521,31 @@ static int set_action(struct loader *l, const struct key *k, const char *v, int 
 
 static int set_apply(struct loader *l, const struct key *k, const char *v, int cont)
 {
+	static const char *const modes[] = { "exec", "main", "listen", "accept", "ready" };
+
 	(void)k;
 	(void)cont;
-	if (strcmp(v, "exec")) {
-		fail(l, "[seccomp] apply = %s: expected exec", v);
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(v, modes[i])) {
+			l->p->apply = i;
+			return 0;
+		}
+	fail(l, "[seccomp] apply = %s: expected exec, main, listen, accept or ready", v);
+	return -1;
+}
+
+static int set_deadline(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	static const struct unit ms_units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "", 1000 }, { NULL, 0 } };
+	unsigned long long ms;
+
+	(void)k;
+	(void)cont;
+	if (parse_number(v, ms_units, &ms) || ms < 10 || ms > 24ull * 3600 * 1000) {
+		fail(l, "[seccomp] deadline = %s: expected a time from 10ms to 24h, such as 500ms, 30s or 2m", v);
 		return -1;
 	}
-	l->p->apply = APPLY_EXEC;
+	l->p->deadline_ms = (unsigned)ms;
 	return 0;
 }
 
@@ -605,6 +623,8 @@ static const struct key keys[] = {
 	{ "seccomp", "deny", set_syscalls, 1, AT(deny), 0 },
 	{ "seccomp", "action", set_action, 0, AT(action), 0 },
 	{ "seccomp", "apply", set_apply, 0, AT(apply), 0 },
+	{ "seccomp", "deadline", set_deadline, 0, AT(deadline_ms), 0 },
+	{ "seccomp", "early_deny", set_syscalls, 1, AT(early_deny), 0 },
 	{ "seccomp", "address_families", set_families, 1, AT(families), 0 },
 	{ "seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0 },
 	{ "seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0 },

@@ -64,6 +64,8 @@ struct policy {
 	SETTING(struct strlist, deny);
 	SETTING(uint32_t, action); /* SECCOMP_RET_* */
 	SETTING(int, apply);       /* enum apply_mode */
+	SETTING(unsigned, deadline_ms);
+	SETTING(struct strlist, early_deny);
 	SETTING(uint64_t, families);
 	SETTING(enum tri, mdwe);
 	SETTING(enum tri, lock_personality);
@@ -75,7 +77,8 @@ struct policy {
 	SETTING(char *, log_target);
 };
 
-enum apply_mode { APPLY_EXEC = 0 };
+/* Values match enum handoff_trigger; exec is the wrapper's own. */
+enum apply_mode { APPLY_EXEC = 0, APPLY_MAIN = 1, APPLY_LISTEN = 2, APPLY_ACCEPT = 3, APPLY_READY = 4 };
 
 /* A message for the first problem, as "FILE:LINE: text". */
 struct policy_error {
