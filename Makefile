@@ -29,7 +29,12 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(HARDEN_CFLAGS) -DHARDEN_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
+# A sanitizer build lives apart, so the two never mix objects.
+ifeq ($(SANITIZE),1)
+B = build-san
+else
 B = build
+endif
 CORE_SRC = core/filter.c core/log.c
 WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c \
 	wrapper/names.c wrapper/sets.c
@@ -88,7 +93,7 @@ $(B)/tests/filtertest: tests/helpers/filtertest.c core/filter.c core/filter.h
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/helpers/filtertest.c core/filter.c
 
 check: all
-	tests/run
+	HARDEN_BUILD=$(B) tests/run
 
 demo: all
 	scripts/demo

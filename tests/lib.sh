@@ -4,8 +4,9 @@
 # Each test gets its own temporary folder $T, removed at exit.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-H=$TOP/build/harden-exec
-PROBE=$TOP/build/tests/probe
+BUILD=$TOP/${HARDEN_BUILD:-build}
+H=$BUILD/harden-exec
+PROBE=$BUILD/tests/probe
 FIX=$TOP/tests/fixtures
 T=$(mktemp -d /tmp/harden-test.XXXXXX)
 chmod 0755 "$T"
