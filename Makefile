@@ -37,14 +37,14 @@ B = build
 endif
 CORE_SRC = core/filter.c core/log.c
 WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c \
-	wrapper/names.c wrapper/sets.c
+	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
 TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest
 
 .DELETE_ON_ERROR:
-.PHONY: all check install uninstall clean demo lint format-check
+.PHONY: all check bench install uninstall clean demo lint format-check
 
 all: $(B)/harden-exec $(B)/libharden.so $(TEST_BINS)
 
@@ -92,8 +92,22 @@ $(B)/tests/filtertest: tests/helpers/filtertest.c core/filter.c core/filter.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/helpers/filtertest.c core/filter.c
 
+# The syscall microbenchmark (scripts/bench): dynamic, so that a late
+# apply can preload into it; a static copy for the peak-RSS row.
+$(B)/tests/syscallbench: tests/helpers/syscallbench.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/tests/syscallbench-static: tests/helpers/syscallbench.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 check: all
 	HARDEN_BUILD=$(B) tests/run
+
+# Benchmarks are not tests: see docs/benchmarks.md.
+bench: all $(B)/tests/syscallbench $(B)/tests/syscallbench-static
+	scripts/bench
 
 demo: all
 	scripts/demo

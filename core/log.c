@@ -10,6 +10,12 @@
 
 static enum log_mode mode = LOGM_QUIET;
 static int log_fd = STDERR_FILENO;
+static int fail_status = EXIT_HARDEN;
+
+void log_fail_status(int status)
+{
+	fail_status = status;
+}
 
 void log_setup(enum log_mode m, int fd)
 {
@@ -83,5 +89,5 @@ noreturn void die(int status, const char *fmt, ...)
 		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	if (mode == LOGM_JSON && log_fd != STDERR_FILENO)
 		emit("error", "fatal", msg);
-	_exit(status);
+	_exit(status == EXIT_HARDEN ? fail_status : status);
 }

@@ -20,6 +20,9 @@ void log_setup(enum log_mode mode, int fd);
 /* One event per applied step: step name and a detail line. */
 void log_event(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Exit with @status instead of EXIT_HARDEN (check exits 1 on a bad policy). */
+void log_fail_status(int status);
+
 /* "harden-exec: <message>" on stderr (and as a JSON event), then exit. */
 noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

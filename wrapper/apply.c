@@ -475,7 +475,10 @@ static void apply_seccomp(const struct plan *pl)
 	else
 		log_event("seccomp", "%zu instructions, %zu syscalls allowed unconditionally", pl->bpf_len,
 			  pl->nallowed);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+	/* learn: the listener stays open, close-on-exec, for the supervisor
+	 * to take with pidfd_getfd while this process waits in execve. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0,
+		    &prog) < 0)
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");
 }

@@ -6,6 +6,7 @@
 #include "../core/log.h"
 #include "plan.h"
 #include "policy.h"
+#include "tools.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,10 +21,18 @@
 static const char usage[] =
 	"usage: harden-exec [-v] POLICY [--] COMMAND [ARG...]\n"
 	"       harden-exec [-v] --baseline [--] COMMAND [ARG...]\n"
+	"       harden-exec check POLICY [--json]\n"
+	"       harden-exec audit POLICY [--json] [--threshold N]\n"
+	"       harden-exec verify POLICY PID [--json]\n"
+	"       harden-exec learn POLICY [-o FILE] [--] COMMAND [ARG...]\n"
 	"       harden-exec --print-baseline | --help | --version\n"
 	"\n"
 	"Apply the controls of the INI policy POLICY (see harden-exec.ini(5)) in a\n"
 	"fixed order, then execute COMMAND in place of harden-exec.\n"
+	"check prints the plan a run would apply, audit scores what a policy leaves\n"
+	"exposed, verify compares a running process with a policy, learn writes\n"
+	"the syscalls a command uses as an allow-list. POLICY may be `baseline`\n"
+	"for the tools; a policy file named like a tool is given as ./NAME.\n"
 	"\n"
 	"  -v, --verbose       report each applied step on stderr\n"
 	"      --baseline      use the built-in baseline policy instead of a file\n"
@@ -106,11 +115,23 @@ int main(int argc, char **argv)
 	struct args a = { 0 };
 	int log_fd;
 
+	if (argc > 1) {
+		static const struct {
+			const char *name;
+			int (*run)(int, char **);
+		} tools[] = { { "check", tool_check }, { "audit", tool_audit },
+			      { "verify", tool_verify }, { "learn", tool_learn } };
+
+		for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+			if (!strcmp(argv[1], tools[i].name) ||
+			    (argv[1][0] == '-' && argv[1][1] == '-' && !strcmp(argv[1] + 2, tools[i].name)))
+				return tools[i].run(argc - 1, argv + 1);
+	}
 	parse_args(argc, argv, &a);
 	if (policy_load(&pol, a.policy, &err))
 		die(EXIT_HARDEN, "%s", err.msg);
 	log_fd = open_log(&pol, &a);
-	plan_build(&plan, &pol, a.command);
+	plan_build(&plan, &pol, a.command, false);
 	if (log_fd != STDERR_FILENO)
 		plan.internal_fds[plan.ninternal++] = log_fd;
 	apply_all(&plan);

@@ -157,7 +157,7 @@ static void plan_sanitise(struct plan *pl, const struct policy *p)
 	for (size_t i = 0; i < p->pass_fds.n; i++) {
 		int fd = atoi(p->pass_fds.v[i]);
 
-		if (fcntl(fd, F_GETFD) < 0)
+		if (!pl->dry && fcntl(fd, F_GETFD) < 0)
 			die(EXIT_HARDEN, "%s[exec] pass_fds: descriptor %d is not open", where(&p->pass_fds_at),
 			    fd);
 		add_keep_fd(pl, fd);
@@ -524,6 +524,8 @@ static void plan_late(struct plan *pl, const struct policy *p)
 		die(EXIT_HARDEN, "%s[seccomp] apply: %s", where(&p->apply_at), why);
 	pl->expected_filters = late_current_filters() + (pl->bpf ? 1 : 0) + 1;
 	pl->deadline_ms = p->deadline_ms_at.file ? p->deadline_ms : 30000;
+	if (pl->dry)
+		return;
 	pl->handoff_fd = late_handoff_create(pl);
 	pl->internal_fds[pl->ninternal++] = pl->handoff_fd;
 }
@@ -545,9 +547,10 @@ static void late_env(struct plan *pl)
 	env_put(&pl->envp, &n, preload);
 }
 
-void plan_build(struct plan *pl, const struct policy *p, char **argv)
+void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 {
 	memset(pl, 0, sizeof(*pl));
+	pl->dry = dry;
 	pl->pol = p;
 	pl->argv = argv;
 	plan_sanitise(pl, p);
@@ -560,7 +563,7 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv)
 	pl->late = p->apply;
 	plan_seccomp(pl, p);
 	plan_late(pl, p);
-	if (pl->late)
+	if (pl->late && !dry)
 		late_env(pl);
 	if (pl->bpf && !pl->nnp)
 		die(EXIT_HARDEN,

@@ -64,10 +64,16 @@ struct plan {
 	int handoff_fd;          /* sealed memfd, -1: none */
 	uint32_t expected_filters;
 	unsigned deadline_ms;
+	bool dry;
+	bool learn; /* the filter reports to a listener (harden-exec learn) */
 };
 
-/* Build the plan; on bad input prints FILE:LINE: ... and exits 125. */
-void plan_build(struct plan *plan, const struct policy *pol, char **argv);
+/*
+ * Build the plan; on bad input prints FILE:LINE: ... and exits 125. A dry
+ * plan (for check, audit, verify) skips what only a run can know or needs:
+ * the passed descriptors being open, the sealed handoff.
+ */
+void plan_build(struct plan *plan, const struct policy *pol, char **argv, bool dry);
 
 /* Expand a list of syscall names and @sets into numbers (true = member). */
 void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX]);

@@ -1,0 +1,668 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Operator tools. Each loads the policy and builds a dry plan with the
+ * code a run uses, so what they print is what a run would apply.
+ *
+ *   check POLICY [--json]               the effective plan, step by step
+ *   audit POLICY [--json] [--threshold N]  an exposure score, 0.0 to 10.0
+ *   verify POLICY PID [--json]          does a live process hold the policy?
+ */
+#include "tools.h"
+#include "../core/log.h"
+#include "plan.h"
+#include "policy.h"
+#include "sets.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/securebits.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <unistd.h>
+
+static const char *const apply_names[] = { "exec", "main", "listen", "accept", "ready" };
+
+struct opts {
+	const char *policy;
+	const char *pid;
+	int json;
+	int threshold_set;
+	double threshold;
+};
+
+static int parse_opts(int argc, char **argv, struct opts *o, int want_pid, const char *usage)
+{
+	int pos = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			o->json = 1;
+		else if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
+			char *end;
+
+			o->threshold = strtod(argv[++i], &end);
+			if (*end || o->threshold < 0 || o->threshold > 10)
+				die(EXIT_HARDEN, "--threshold %s: expected a number from 0 to 10", argv[i]);
+			o->threshold_set = 1;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: harden-exec %s\n", usage);
+			exit(0);
+		} else if (argv[i][0] == '-' && argv[i][1])
+			die(EXIT_HARDEN, "%s: unknown option (usage: harden-exec %s)", argv[i], usage);
+		else if (pos == 0 && ++pos)
+			o->policy = argv[i];
+		else if (pos == 1 && want_pid && ++pos)
+			o->pid = argv[i];
+		else
+			die(EXIT_HARDEN, "%s: unexpected argument (usage: harden-exec %s)", argv[i], usage);
+	}
+	if (!o->policy || (want_pid && !o->pid))
+		die(EXIT_HARDEN, "usage: harden-exec %s", usage);
+	return 0;
+}
+
+/* Load and plan, or exit 1 with the run's FILE:LINE message. */
+static void load(const char *path, struct policy *pol, struct plan *pl)
+{
+	static char *noargv[] = { "true", NULL };
+	struct policy_error err;
+
+	log_fail_status(1);
+	if (policy_load(pol, !strcmp(path, "baseline") ? NULL : path, &err))
+		die(1, "%s", err.msg);
+	plan_build(pl, pol, noargv, true);
+}
+
+/* ---- a tiny JSON writer: enough for flat objects and string arrays ---- */
+
+static void jstr(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void jlist(const struct strlist *l)
+{
+	putchar('[');
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			putchar(',');
+		jstr(l->v[i]);
+	}
+	putchar(']');
+}
+
+static void caps_text(uint64_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < 64; c++) {
+		char *name;
+
+		if (!(mask & (1ull << c)))
+			continue;
+		name = cap_to_name(c);
+		for (char *q = name; q && *q; q++)
+			*q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? " " : "", name ? name : "?");
+		cap_free(name);
+	}
+	if (!mask)
+		snprintf(buf, len, "none");
+}
+
+static void list_text(const struct strlist *l, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->n; i++)
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", i ? " " : "", l->v[i]);
+}
+
+static void families_text(uint64_t m, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int af = 0; af < 64; af++)
+		if (m & (1ull << af))
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? " " : "",
+					      family_name(af) ? family_name(af) : "?");
+	if (!m)
+		snprintf(buf, len, "none");
+}
+
+static void limit_text(rlim_t v, char *buf, size_t len)
+{
+	if (v == RLIM_INFINITY)
+		snprintf(buf, len, "unlimited");
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+/* ---- check ---- */
+
+int tool_check(int argc, char **argv)
+{
+	static struct policy pol;
+	static struct plan pl;
+	struct opts o = { 0 };
+	char a[2048], b[2048], act[64], um[16] = "unchanged";
+	const struct policy *p = &pol;
+	int first = 1;
+
+	parse_opts(argc, argv, &o, 0, "check POLICY [--json]");
+	load(o.policy, &pol, &pl);
+	filter_action_name(p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS, act, sizeof(act));
+
+	if (o.json) {
+		printf("{\"policy\":");
+		jstr(o.policy);
+		printf(",\"valid\":true,\"sanitise\":{\"env\":\"%s\",\"env_keep\":",
+		       p->env == ENV_CLEAR ? "clear" : "inherit");
+		jlist(&p->env_keep);
+		printf(",\"env_set\":");
+		jlist(&p->env_set);
+		printf(",\"pass_fds\":");
+		jlist(&p->pass_fds);
+		printf(",\"umask\":");
+		if (p->umask_at.file)
+			printf("\"%04o\"", (unsigned)p->umask);
+		else
+			printf("null");
+		printf(",\"setsid\":\"%s\"},\"rlimits\":{", p->setsid == TRI_YES ? "yes" : p->setsid == TRI_NO ? "no" : "auto");
+		for (int r = 0; r < NLIMITS; r++) {
+			if (!p->limits[r].at.file)
+				continue;
+			limit_text(p->limits[r].soft, a, sizeof(a));
+			limit_text(p->limits[r].hard, b, sizeof(b));
+			printf("%s\"%s\":[\"%s\",\"%s\"]", first ? "" : ",", limit_name(r), a, b);
+			first = 0;
+		}
+		printf("},\"filesystem\":{\"chroot\":");
+		if (p->chroot)
+			jstr(p->chroot);
+		else
+			printf("null");
+		printf(",\"workdir\":");
+		if (p->workdir)
+			jstr(p->workdir);
+		else
+			printf("null");
+		printf("},\"identity\":");
+		if (pl.ids) {
+			printf("{\"uid\":%u,\"gid\":%u,\"groups\":[", (unsigned)pl.uid, (unsigned)pl.gid);
+			for (size_t i = 0; i < pl.ngroups; i++)
+				printf("%s%u", i ? "," : "", (unsigned)pl.groups[i]);
+			printf("]}");
+		} else
+			printf("null");
+		caps_text(pl.caps_keep, a, sizeof(a));
+		printf(",\"capabilities\":");
+		if (pl.caps || (pl.late && pl.ids)) {
+			printf("{\"keep\":");
+			jstr(a);
+			printf("}");
+		} else
+			printf("null");
+		printf(",\"no_new_privs\":%s,\"die_with_parent\":%s", pl.nnp ? "true" : "false",
+		       pl.pdeathsig ? "true" : "false");
+		printf(",\"seccomp\":");
+		if (pl.bpf || pl.late_bpf) {
+			families_text(p->families, a, sizeof(a));
+			printf("{\"mode\":\"%s\",\"allow\":", p->allow_at.file ? "allow-list" : "deny-list");
+			jlist(&p->allow);
+			printf(",\"deny\":");
+			jlist(&p->deny);
+			printf(",\"action\":\"%s\",\"apply\":\"%s\",\"allowed_unconditionally\":%zu,\"instructions\":%zu",
+			       act, apply_names[pl.late], pl.nallowed, pl.late ? pl.late_bpf_len : pl.bpf_len);
+			printf(",\"address_families\":");
+			if (p->families_at.file)
+				jstr(a);
+			else
+				printf("null");
+			printf(",\"memory_deny_write_execute\":%s,\"lock_personality\":%s",
+			       p->mdwe == TRI_YES ? "true" : "false", p->lock_personality == TRI_YES ? "true" : "false");
+			if (pl.late)
+				printf(",\"early_instructions\":%zu,\"deadline_ms\":%u", pl.bpf_len, pl.deadline_ms);
+			printf("}");
+		} else
+			printf("null");
+		printf("}\n");
+		return 0;
+	}
+
+	printf("%s: valid\n", o.policy);
+	list_text(&p->env_keep, a, sizeof(a));
+	list_text(&p->pass_fds, b, sizeof(b));
+	if (p->umask_at.file)
+		snprintf(um, sizeof(um), "%04o", (unsigned)p->umask);
+	printf(" 1 sanitise      environment %s%s%s%s, %zu set; descriptors passed:%s%s; umask %s; setsid %s\n",
+	       p->env == ENV_CLEAR ? "cleared" : "inherited less LD_*", p->env_keep.n ? " (keep " : "", a,
+	       p->env_keep.n ? ")" : "", p->env_set.n, p->pass_fds.n ? " " : " none", b, um,
+	       p->setsid == TRI_YES ? "yes" : p->setsid == TRI_NO ? "no" : "auto");
+	printf(" 2 rlimits       ");
+	for (int r = 0; r < NLIMITS; r++) {
+		if (!p->limits[r].at.file)
+			continue;
+		limit_text(p->limits[r].soft, a, sizeof(a));
+		limit_text(p->limits[r].hard, b, sizeof(b));
+		printf("%s%s %s:%s", first ? "" : ", ", limit_name(r), a, b);
+		first = 0;
+	}
+	printf("%s\n", first ? "unchanged" : "");
+	printf(" 5 filesystem    chroot %s; workdir %s\n", p->chroot ? p->chroot : "none",
+	       p->workdir ? p->workdir : "unchanged");
+	if (pl.ids) {
+		printf(" 7 identity      uid %u gid %u groups", (unsigned)pl.uid, (unsigned)pl.gid);
+		for (size_t i = 0; i < pl.ngroups; i++)
+			printf(" %u", (unsigned)pl.groups[i]);
+		printf("%s%s\n", pl.ngroups ? "" : " none", pl.late ? " (at the trigger)" : "");
+	} else
+		printf(" 7 identity      unchanged\n");
+	caps_text(pl.caps_keep, a, sizeof(a));
+	if (pl.caps)
+		printf(" 8 capabilities  keep %s; every other leaves every set, the bounding set included\n", a);
+	else if (pl.late && pl.ids)
+		printf(" 8 capabilities  none, dropped with the uid change at the trigger\n");
+	else
+		printf(" 8 capabilities  unchanged\n");
+	printf(" 9 no_new_privs  %s; die_with_parent %s\n", pl.nnp ? "yes" : "no", pl.pdeathsig ? "yes" : "no");
+	if (pl.bpf || pl.late_bpf) {
+		list_text(&p->allow, a, sizeof(a));
+		list_text(&p->deny, b, sizeof(b));
+		printf("10 seccomp       %s%s%s%s%s; action %s; %zu syscalls allowed unconditionally; %zu instructions\n",
+		       p->allow_at.file ? "allow " : "deny-list", a, p->allow_at.file && p->deny.n ? " less " : "",
+		       p->allow_at.file ? "" : " ", b, act, pl.nallowed, pl.late ? pl.late_bpf_len : pl.bpf_len);
+		families_text(p->families, a, sizeof(a));
+		printf("                address families %s; W^X %s; personality %s; apply %s",
+		       p->families_at.file ? a : "any", p->mdwe == TRI_YES ? "yes" : "no",
+		       p->lock_personality == TRI_YES ? "locked" : "free", apply_names[pl.late]);
+		if (pl.late)
+			printf(" (early filter %zu instructions, deadline %ums)", pl.bpf_len, pl.deadline_ms);
+		printf("\n");
+	} else
+		printf("10 seccomp       none\n");
+	return 0;
+}
+
+/* ---- audit ---- */
+
+struct finding {
+	const char *check;
+	double exposure; /* 0: nothing exposed .. 1: fully */
+	int weight;
+	char what[256];
+};
+
+static int nfind;
+static struct finding finds[32];
+
+static struct finding *add(const char *check, int weight, double exposure, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct finding *add(const char *check, int weight, double exposure, const char *fmt, ...)
+{
+	struct finding *f = &finds[nfind++];
+	va_list ap;
+
+	f->check = check;
+	f->weight = weight;
+	f->exposure = exposure;
+	va_start(ap, fmt);
+	vsnprintf(f->what, sizeof(f->what), fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+/* Is any syscall of @set allowed by the (late or only) filter? Fraction. */
+static double set_allowed(const struct plan *pl, const char *set)
+{
+	static bool member[FILTER_NR_MAX];
+	const struct sock_filter *bpf = pl->late ? pl->late_bpf : pl->bpf;
+	size_t len = pl->late ? pl->late_bpf_len : pl->bpf_len;
+	struct strlist l = { (char *[]){ (char *)set, NULL }, 1 };
+	int total = 0, open = 0;
+
+	memset(member, 0, sizeof(member));
+	plan_expand(&l, member);
+	for (int nr = 0; nr < FILTER_NR_MAX; nr++) {
+		struct seccomp_data d = { .nr = nr, .arch = filter_native_arch() };
+		uint32_t a;
+
+		if (!member[nr])
+			continue;
+		total++;
+		a = bpf ? filter_run(bpf, len, &d) & SECCOMP_RET_ACTION_FULL : SECCOMP_RET_ALLOW;
+		open += a == SECCOMP_RET_ALLOW || a == SECCOMP_RET_LOG;
+	}
+	return total ? (double)open / total : 0;
+}
+
+#define DANGEROUS_CAPS                                                                                      \
+	((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_MODULE) | (1ull << CAP_SYS_PTRACE) | (1ull << CAP_SYS_RAWIO) | \
+	 (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) | (1ull << CAP_SETUID) |                        \
+	 (1ull << CAP_SETGID) | (1ull << CAP_SETPCAP) | (1ull << CAP_NET_ADMIN) | (1ull << CAP_SYS_BOOT) |          \
+	 (1ull << CAP_CHOWN) | (1ull << CAP_FOWNER) | (1ull << CAP_SYS_CHROOT) | (1ull << CAP_BPF) |                \
+	 (1ull << CAP_MKNOD) | (1ull << CAP_LINUX_IMMUTABLE) | (1ull << CAP_MAC_ADMIN) | (1ull << CAP_MAC_OVERRIDE))
+
+int tool_audit(int argc, char **argv)
+{
+	static struct policy pol;
+	static struct plan pl;
+	static const char *const risky_sets[] = { "@mount", "@module", "@debug", "@raw-io", "@privileged", "@reboot",
+						  "@swap", "@clock", "@cpu-emulation", "@obsolete", "@keyring" };
+	struct opts o = { 0 };
+	const struct policy *p = &pol;
+	bool root = true, filter;
+	double sum = 0, total = 0, score;
+	int nrisky = (int)(sizeof(risky_sets) / sizeof(risky_sets[0]));
+	char buf[512];
+
+	parse_opts(argc, argv, &o, 0, "audit POLICY [--json] [--threshold N]");
+	load(o.policy, &pol, &pl);
+	nfind = 0;
+	filter = pl.bpf || pl.late_bpf;
+	root = !pl.ids || pl.uid == 0;
+
+	add("identity", 15, root ? 1 : 0, root ? "runs as root (no [identity] user, or uid 0)" : "runs as uid %u",
+	    (unsigned)pl.uid);
+	if (pl.caps) {
+		int n = __builtin_popcountll(pl.caps_keep & DANGEROUS_CAPS), k = __builtin_popcountll(pl.caps_keep);
+
+		caps_text(pl.caps_keep, buf, sizeof(buf));
+		add("capabilities", 15, n ? 0.5 + 0.5 * (n > 4 ? 1 : n / 4.0) : (k ? 0.15 : 0), "keeps %s", buf);
+	} else if (pl.late && pl.ids && pl.uid != 0)
+		add("capabilities", 15, 0, "all dropped with the uid change at the trigger");
+	else
+		add("capabilities", 15, root ? 1 : 0.2,
+		    root ? "no [capabilities]: root keeps every capability" :
+			   "no [capabilities]: the bounding set is left as inherited");
+	add("no_new_privs", 10, pl.nnp ? 0 : 1, pl.nnp ? "set" : "off: setuid binaries can gain privileges");
+	if (!filter)
+		add("seccomp", 15, 1, "no syscall filter");
+	else if (!p->allow_at.file)
+		add("seccomp", 15, 0.5, "a deny-list: every syscall not listed is allowed");
+	else
+		add("seccomp", 15, 0, "an allow-list: %zu syscalls allowed unconditionally", pl.nallowed);
+	for (int i = 0; i < nrisky; i++) {
+		double open = set_allowed(&pl, risky_sets[i]);
+
+		add(risky_sets[i], 2, open, open > 0 ? "%.0f%% of the set allowed" : "refused", open * 100);
+	}
+	add("foreign-abi", 3, filter ? 0 : 1,
+	    filter ? "foreign architectures and x32 killed" : "i386 and x32 syscalls unfiltered");
+	add("address-families", 5, p->families_at.file ? __builtin_popcountll(p->families) / 46.0 : (filter ? 1 : 1),
+	    p->families_at.file ? "restricted" : "any socket family");
+	add("write-xor-execute", 3, p->mdwe == TRI_YES ? 0 : 1,
+	    p->mdwe == TRI_YES ? "W+X memory refused" : "W+X memory allowed");
+	add("personality", 2, p->lock_personality == TRI_YES ? 0 : 1,
+	    p->lock_personality == TRI_YES ? "locked" : "personality changes allowed");
+	add("late-window", 5, pl.late ? 0.4 : 0,
+	    pl.late ? "the service's initialisation runs before the filter (early filter %s)" : "filter before exec",
+	    pl.bpf ? "present" : "none");
+	add("filesystem", 10, p->chroot ? 0.3 : 1, p->chroot ? "chroot %s" : "the whole filesystem is visible",
+	    p->chroot ? p->chroot : "");
+	add("namespaces", 5, 1, "no namespaces (not in this version)");
+	add("core-dumps", 2, p->limits[RLIMIT_CORE].at.file && p->limits[RLIMIT_CORE].hard == 0 ? 0 : 1,
+	    p->limits[RLIMIT_CORE].at.file && p->limits[RLIMIT_CORE].hard == 0 ? "off" : "allowed (memory may leak to disk)");
+	add("process-limit", 2, p->limits[RLIMIT_NPROC].at.file ? 0 : 1,
+	    p->limits[RLIMIT_NPROC].at.file ? "nproc limited" : "no nproc limit (fork bombs)");
+	add("descriptor-limit", 1, p->limits[RLIMIT_NOFILE].at.file ? 0 : 1,
+	    p->limits[RLIMIT_NOFILE].at.file ? "nofile limited" : "nofile inherited");
+	add("environment", 2, p->env == ENV_CLEAR ? 0 : 1,
+	    p->env == ENV_CLEAR ? "cleared" : "inherited (less LD_*)");
+
+	for (int i = 0; i < nfind; i++) {
+		sum += finds[i].weight * finds[i].exposure;
+		total += finds[i].weight;
+	}
+	score = 10.0 * sum / total;
+	/* One decimal, as printed, is what thresholds compare. */
+	score = (double)(long)(score * 10 + 0.5) / 10;
+
+	if (o.json) {
+		printf("{\"policy\":");
+		jstr(o.policy);
+		printf(",\"score\":%.1f,\"checks\":[", score);
+		for (int i = 0; i < nfind; i++) {
+			printf("%s{\"check\":", i ? "," : "");
+			jstr(finds[i].check);
+			printf(",\"exposure\":%.2f,\"weight\":%d,\"detail\":", finds[i].exposure, finds[i].weight);
+			jstr(finds[i].what);
+			printf("}");
+		}
+		printf("]}\n");
+	} else {
+		printf("%-18s %8s %6s  %s\n", "CHECK", "EXPOSURE", "WEIGHT", "DETAIL");
+		for (int i = 0; i < nfind; i++)
+			printf("%-18s %8.2f %6d  %s\n", finds[i].check, finds[i].exposure, finds[i].weight, finds[i].what);
+		printf("\n%s: exposure %.1f of 10.0 (%s)\n", o.policy, score,
+		       score < 2 ? "good" : score < 4 ? "fair" : score < 7 ? "exposed" : "unsafe");
+	}
+	if (o.threshold_set && score > o.threshold) {
+		fprintf(stderr, "harden-exec: audit: exposure %.1f is above the threshold %.1f\n", score, o.threshold);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- verify ---- */
+
+static int mismatches;
+static char mismatch_text[64][256];
+
+static void mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void mismatch(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (mismatches < 64) {
+		va_start(ap, fmt);
+		vsnprintf(mismatch_text[mismatches], sizeof(mismatch_text[0]), fmt, ap);
+		va_end(ap);
+	}
+	mismatches++;
+}
+
+static int read_status(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return 0;
+}
+
+static const char *status_field(const char *buf, const char *key)
+{
+	static char val[256];
+	size_t kl = strlen(key);
+
+	for (const char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, key, kl) && l[kl] == ':') {
+			const char *v = l + kl + 1;
+			size_t n;
+
+			v += strspn(v, " \t");
+			n = strcspn(v, "\n");
+			snprintf(val, sizeof(val), "%.*s", (int)n, v);
+			for (char *q = val; *q; q++)
+				if (*q == '\t')
+					*q = ' ';
+			return val;
+		}
+	return NULL;
+}
+
+static void verify_thread(const struct plan *pl, const char *pid, const char *tid)
+{
+	const struct policy *p = pl->pol;
+	char path[128], buf[8192], want[256];
+	const char *v;
+	unsigned long long cap;
+
+	snprintf(path, sizeof(path), "/proc/%.20s/task/%.20s/status", pid, tid);
+	if (read_status(path, buf, sizeof(buf)))
+		return; /* the thread ended meanwhile */
+	if (pl->ids) {
+		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->uid, (unsigned)pl->uid, (unsigned)pl->uid,
+			 (unsigned)pl->uid);
+		if (!(v = status_field(buf, "Uid")) || strcmp(v, want))
+			mismatch("thread %s: Uid %s, policy %s", tid, v ? v : "?", want);
+		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->gid, (unsigned)pl->gid, (unsigned)pl->gid,
+			 (unsigned)pl->gid);
+		if (!(v = status_field(buf, "Gid")) || strcmp(v, want))
+			mismatch("thread %s: Gid %s, policy %s", tid, v ? v : "?", want);
+		if (pl->set_groups && (v = status_field(buf, "Groups"))) {
+			size_t n = 0;
+			char copy[256], *tok, *save = NULL;
+
+			snprintf(copy, sizeof(copy), "%s", v);
+			for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+				size_t j;
+
+				for (j = 0; j < pl->ngroups && pl->groups[j] != (gid_t)strtoul(tok, NULL, 10); j++)
+					;
+				if (j == pl->ngroups)
+					mismatch("thread %s: in group %s, not in the policy", tid, tok);
+				n++;
+			}
+			if (n != pl->ngroups)
+				mismatch("thread %s: %zu supplementary groups, policy %zu", tid, n, pl->ngroups);
+		}
+	}
+	if (pl->caps || (pl->late && pl->ids && pl->uid != 0)) {
+		uint64_t keep = pl->caps ? pl->caps_keep : 0;
+		static const char *const sets[] = { "CapPrm", "CapEff", "CapInh", "CapAmb", "CapBnd" };
+
+		for (int i = 0; i < 5; i++) {
+			if (pl->late && i >= 2)
+				break; /* late: the uid change clears permitted and effective */
+			if (!(v = status_field(buf, sets[i])) || sscanf(v, "%llx", &cap) != 1 || cap != keep)
+				mismatch("thread %s: %s %s, policy %016llx", tid, sets[i], v ? v : "?",
+					 (unsigned long long)keep);
+		}
+	}
+	if (pl->nnp && (!(v = status_field(buf, "NoNewPrivs")) || strcmp(v, "1")))
+		mismatch("thread %s: NoNewPrivs %s, policy 1", tid, v ? v : "?");
+	if (pl->bpf || pl->late_bpf) {
+		unsigned n = 0;
+		unsigned want_n = pl->late ? (pl->bpf ? 2 : 1) : 1;
+
+		if (!(v = status_field(buf, "Seccomp")) || strcmp(v, "2"))
+			mismatch("thread %s: Seccomp %s, policy 2 (filter)", tid, v ? v : "?");
+		if (!(v = status_field(buf, "Seccomp_filters")) || sscanf(v, "%u", &n) != 1 || n < want_n)
+			mismatch("thread %s: Seccomp_filters %s, policy at least %u", tid, v ? v : "?", want_n);
+	}
+	(void)p;
+}
+
+static void verify_limits(const struct plan *pl, const char *pid)
+{
+	static const char *const names[NLIMITS] = {
+		[RLIMIT_CPU] = "Max cpu time", [RLIMIT_FSIZE] = "Max file size", [RLIMIT_DATA] = "Max data size",
+		[RLIMIT_STACK] = "Max stack size", [RLIMIT_CORE] = "Max core file size",
+		[RLIMIT_RSS] = "Max resident set", [RLIMIT_NPROC] = "Max processes",
+		[RLIMIT_NOFILE] = "Max open files", [RLIMIT_MEMLOCK] = "Max locked memory",
+		[RLIMIT_AS] = "Max address space", [RLIMIT_LOCKS] = "Max file locks",
+		[RLIMIT_SIGPENDING] = "Max pending signals", [RLIMIT_MSGQUEUE] = "Max msgqueue size",
+		[RLIMIT_NICE] = "Max nice priority", [RLIMIT_RTPRIO] = "Max realtime priority",
+		[RLIMIT_RTTIME] = "Max realtime timeout",
+	};
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/limits", pid);
+	f = fopen(path, "re");
+	if (!f) {
+		mismatch("cannot read %s: %s", path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f))
+		for (int r = 0; r < NLIMITS; r++) {
+			const struct limit_setting *ls = &pl->pol->limits[r];
+			char soft[32], hard[32];
+			unsigned long long h;
+
+			if (!ls->at.file || strncmp(line, names[r], strlen(names[r])) ||
+			    sscanf(line + 26, "%31s %31s", soft, hard) != 2)
+				continue;
+			/* A service may move its soft limit; the hard one is the promise. */
+			h = !strcmp(hard, "unlimited") ? RLIM_INFINITY : strtoull(hard, NULL, 10);
+			if (h != ls->hard)
+				mismatch("limit %s: hard %s, policy %llu", limit_name(r), hard, (unsigned long long)ls->hard);
+		}
+	fclose(f);
+}
+
+int tool_verify(int argc, char **argv)
+{
+	static struct policy pol;
+	static struct plan pl;
+	struct opts o = { 0 };
+	char path[PATH_MAX], root[PATH_MAX];
+	struct dirent *e;
+	ssize_t n;
+	DIR *d;
+
+	parse_opts(argc, argv, &o, 1, "verify POLICY PID [--json]");
+	if (strspn(o.pid, "0123456789") != strlen(o.pid))
+		die(EXIT_HARDEN, "verify: %s: not a pid", o.pid);
+	load(o.policy, &pol, &pl);
+	log_fail_status(EXIT_HARDEN);
+	snprintf(path, sizeof(path), "/proc/%s/task", o.pid);
+	d = opendir(path);
+	if (!d)
+		die(EXIT_HARDEN, "verify: pid %s: %s", o.pid, strerror(errno));
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			verify_thread(&pl, o.pid, e->d_name);
+	closedir(d);
+	verify_limits(&pl, o.pid);
+	snprintf(path, sizeof(path), "/proc/%s/root", o.pid);
+	n = readlink(path, root, sizeof(root) - 1);
+	if (n < 0)
+		mismatch("cannot read %s: %s", path, strerror(errno));
+	else {
+		root[n] = '\0';
+		if (strcmp(root, pol.chroot ? pol.chroot : "/"))
+			mismatch("root %s, policy %s", root, pol.chroot ? pol.chroot : "/");
+	}
+	if (o.json) {
+		printf("{\"pid\":%s,\"policy\":", o.pid);
+		jstr(o.policy);
+		printf(",\"holds\":%s,\"mismatches\":[", mismatches ? "false" : "true");
+		for (int i = 0; i < mismatches && i < 64; i++) {
+			printf("%s", i ? "," : "");
+			jstr(mismatch_text[i]);
+		}
+		printf("]}\n");
+	} else if (!mismatches)
+		printf("pid %s holds %s\n", o.pid, o.policy);
+	else
+		for (int i = 0; i < mismatches && i < 64; i++)
+			printf("mismatch: %s\n", mismatch_text[i]);
+	return mismatches ? 1 : 0;
+}
