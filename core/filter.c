@@ -32,7 +32,7 @@
 #define SHM_EXEC 0100000
 #endif
 
-#define OFF_NR offsetof(struct seccomp_data, nr)
+#define OFF_NR	 offsetof(struct seccomp_data, nr)
 #define OFF_ARCH offsetof(struct seccomp_data, arch)
 /*
  * Low 32 bits of argument i. Every argument checked here is declared 32
@@ -80,7 +80,7 @@ static size_t emit(struct gen *g, uint16_t code, uint8_t jt, uint8_t jf, uint32_
 		g->overflow = 1;
 		return g->n;
 	}
-	g->out[g->n] = (struct sock_filter){ code, jt, jf, k };
+	g->out[g->n] = (struct sock_filter){code, jt, jf, k};
 	return g->n++;
 }
 
@@ -138,8 +138,7 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 	case CHK_PROT_EXEC:
 	case CHK_SHM_EXEC:
 		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(2));
-		emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0,
-		     r->check == CHK_PROT_EXEC ? PROT_EXEC : SHM_EXEC);
+		emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0, r->check == CHK_PROT_EXEC ? PROT_EXEC : SHM_EXEC);
 		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
 		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
 		return;
@@ -166,8 +165,7 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 }
 
 /* Binary search over ranges[lo, hi): every path ends in a return. */
-static void emit_tree(struct gen *g, const struct filter_spec *s, const struct range *r,
-		      size_t lo, size_t hi)
+static void emit_tree(struct gen *g, const struct filter_spec *s, const struct range *r, size_t lo, size_t hi)
 {
 	size_t mid, ja;
 
@@ -188,7 +186,7 @@ static void emit_tree(struct gen *g, const struct filter_spec *s, const struct r
 int filter_build(const struct filter_spec *s, struct sock_filter *out, size_t max)
 {
 	static struct range ranges[FILTER_NR_MAX + 1];
-	struct gen g = { out, max, 0, 0 };
+	struct gen g = {out, max, 0, 0};
 	uint32_t arch = filter_native_arch();
 	size_t nr_ranges = 0;
 
@@ -204,14 +202,12 @@ int filter_build(const struct filter_spec *s, struct sock_filter *out, size_t ma
 			last->hi = nr + 1;
 			continue;
 		}
-		ranges[nr_ranges++] = (struct range){ nr, nr + 1, s->action[nr], chk };
+		ranges[nr_ranges++] = (struct range){nr, nr + 1, s->action[nr], chk};
 	}
-	if (ranges[nr_ranges - 1].action == s->default_action &&
-	    ranges[nr_ranges - 1].check == CHK_NONE)
+	if (ranges[nr_ranges - 1].action == s->default_action && ranges[nr_ranges - 1].check == CHK_NONE)
 		ranges[nr_ranges - 1].hi = UINT32_MAX;
 	else
-		ranges[nr_ranges++] = (struct range){ FILTER_NR_MAX, UINT32_MAX,
-						      s->default_action, CHK_NONE };
+		ranges[nr_ranges++] = (struct range){FILTER_NR_MAX, UINT32_MAX, s->default_action, CHK_NONE};
 
 	emit(&g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARCH);
 	emit(&g, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, arch);

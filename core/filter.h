@@ -23,27 +23,27 @@
 #include <linux/seccomp.h>
 
 /* Syscall numbers at or above this take the default action. */
-#define FILTER_NR_MAX 1024
+#define FILTER_NR_MAX	 1024
 #define FILTER_MAX_INSNS 4096 /* BPF_MAXINSNS */
 
 /* Argument checks the generator knows; one per syscall at most. */
 enum filter_check {
 	CHK_NONE = 0,
-	CHK_IOCTL_TTY,    /* ioctl: refuse TIOCSTI and TIOCLINUX (low 32 bits of arg1) */
-	CHK_SOCKET_AF,    /* socket: refuse families outside spec->af_allowed */
-	CHK_MMAP_WX,      /* mmap: refuse PROT_WRITE|PROT_EXEC together */
-	CHK_PROT_EXEC,    /* mprotect, pkey_mprotect: refuse adding PROT_EXEC */
-	CHK_SHM_EXEC,     /* shmat: refuse SHM_EXEC */
-	CHK_PERSONALITY,  /* personality: only query and the allowed personas */
-	CHK_SIGSYS,       /* rt_sigaction: refuse SIGSYS (the shim's reporter) */
+	CHK_IOCTL_TTY,	 /* ioctl: refuse TIOCSTI and TIOCLINUX (low 32 bits of arg1) */
+	CHK_SOCKET_AF,	 /* socket: refuse families outside spec->af_allowed */
+	CHK_MMAP_WX,	 /* mmap: refuse PROT_WRITE|PROT_EXEC together */
+	CHK_PROT_EXEC,	 /* mprotect, pkey_mprotect: refuse adding PROT_EXEC */
+	CHK_SHM_EXEC,	 /* shmat: refuse SHM_EXEC */
+	CHK_PERSONALITY, /* personality: only query and the allowed personas */
+	CHK_SIGSYS,	 /* rt_sigaction: refuse SIGSYS (the shim's reporter) */
 };
 
 struct filter_spec {
-	uint32_t default_action;             /* SECCOMP_RET_* for unlisted syscalls */
-	uint32_t action[FILTER_NR_MAX];      /* per syscall number */
-	uint8_t check[FILTER_NR_MAX];        /* enum filter_check, per syscall number */
-	uint64_t af_allowed;                 /* bit n: address family n allowed */
-	uint32_t personas[4];                /* allowed personality() values */
+	uint32_t default_action;	/* SECCOMP_RET_* for unlisted syscalls */
+	uint32_t action[FILTER_NR_MAX]; /* per syscall number */
+	uint8_t check[FILTER_NR_MAX];	/* enum filter_check, per syscall number */
+	uint64_t af_allowed;		/* bit n: address family n allowed */
+	uint32_t personas[4];		/* allowed personality() values */
 	unsigned npersonas;
 };
 

@@ -24,11 +24,11 @@
 #include <stdint.h>
 #include <linux/filter.h>
 
-#define HANDOFF_MAGIC "HARDEN\0\1"
-#define HANDOFF_VERSION 1
-#define HANDOFF_ENV "HARDEN_HANDOFF_FD"
+#define HANDOFF_MAGIC	   "HARDEN\0\1"
+#define HANDOFF_VERSION	   1
+#define HANDOFF_ENV	   "HARDEN_HANDOFF_FD"
 #define HANDOFF_MEMFD_NAME "harden-handoff"
-#define HANDOFF_MAX_SIZE (256 * 1024)
+#define HANDOFF_MAX_SIZE   (256 * 1024)
 #define HANDOFF_MAX_GROUPS 65536
 
 enum handoff_trigger {
@@ -46,22 +46,22 @@ enum handoff_flags {
 };
 
 struct handoff {
-	char magic[8];             /* HANDOFF_MAGIC */
-	uint32_t version;          /* HANDOFF_VERSION */
-	uint32_t size;             /* the whole blob, header included */
-	uint32_t trigger;          /* enum handoff_trigger */
-	uint32_t flags;            /* enum handoff_flags */
-	uint32_t uid, gid;         /* with HF_IDS */
-	uint32_t ngroups;          /* with HF_IDS; 0 clears them */
-	uint32_t bpf_len;          /* instructions, 1..4096 */
+	char magic[8];		   /* HANDOFF_MAGIC */
+	uint32_t version;	   /* HANDOFF_VERSION */
+	uint32_t size;		   /* the whole blob, header included */
+	uint32_t trigger;	   /* enum handoff_trigger */
+	uint32_t flags;		   /* enum handoff_flags */
+	uint32_t uid, gid;	   /* with HF_IDS */
+	uint32_t ngroups;	   /* with HF_IDS; 0 clears them */
+	uint32_t bpf_len;	   /* instructions, 1..4096 */
 	uint32_t violation_action; /* with HF_REPORT: what a trapped call
 				    * means: SECCOMP_RET_KILL_PROCESS, or
 				    * SECCOMP_RET_ERRNO | errno */
-	uint32_t names_len;        /* bytes in names[] */
-	uint32_t names_count;      /* entries in names[] */
-	uint32_t shim_path_len;    /* bytes in shim_path[] */
+	uint32_t names_len;	   /* bytes in names[] */
+	uint32_t names_count;	   /* entries in names[] */
+	uint32_t shim_path_len;	   /* bytes in shim_path[] */
 	uint32_t expected_filters; /* Seccomp_filters once hardened */
-	uint32_t reserved;         /* zero */
+	uint32_t reserved;	   /* zero */
 };
 
 _Static_assert(sizeof(struct handoff) == 64, "handoff header is 64 bytes");

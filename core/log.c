@@ -53,9 +53,10 @@ static void emit(const char *kind, const char *step, const char *detail)
 	if (mode == LOGM_JSON) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		json_escape(esc, sizeof(esc), detail);
-		n = snprintf(line, sizeof(line),
-			     "{\"time\":%lld.%06ld,\"event\":\"%s\",\"step\":\"%s\",\"pid\":%d,\"detail\":\"%s\"}\n",
-			     (long long)ts.tv_sec, ts.tv_nsec / 1000, kind, step, (int)getpid(), esc);
+		n = snprintf(
+		    line, sizeof(line),
+		    "{\"time\":%lld.%06ld,\"event\":\"%s\",\"step\":\"%s\",\"pid\":%d,\"detail\":\"%s\"}\n",
+		    (long long)ts.tv_sec, ts.tv_nsec / 1000, kind, step, (int)getpid(), esc);
 	} else
 		n = snprintf(line, sizeof(line), "harden-exec: %s: %s\n", step, detail);
 	if (n > 0)

@@ -35,7 +35,7 @@
 #define fail(step, o, ...) fail_at(step, o, errno, __VA_ARGS__)
 
 static _Noreturn void fail_at(const char *step, const struct origin *o, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static _Noreturn void fail_at(const char *step, const struct origin *o, int err, const char *fmt, ...)
 {
@@ -144,7 +144,7 @@ static void verify_fds(const struct plan *pl)
 
 static void reset_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
+	struct sigaction sa = {.sa_handler = SIG_DFL};
 	sigset_t empty;
 
 	/* Ignored signals and the blocked mask survive exec; a service
@@ -174,7 +174,7 @@ static int leave_terminal(const struct plan *pl)
 	if (tty < 0 && pl->setsid == TRI_AUTO)
 		return 0; /* no controlling terminal: nothing to leave */
 	if (setsid() < 0) {
-		struct sigaction ign = { .sa_handler = SIG_IGN }, dfl = { .sa_handler = SIG_DFL };
+		struct sigaction ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
 
 		if (errno != EPERM || pl->setsid == TRI_YES)
 			fail("sanitise", o, "setsid");
@@ -215,8 +215,8 @@ static void apply_sanitise(const struct plan *pl)
 			fail_at("sanitise", &p->umask_at, 0, "umask reads back %04o", (unsigned)m);
 	}
 	log_event("sanitise", "descriptors kept: %zu, signals reset, environment: %s%s%s", pl->nkeep,
-		  p->env == ENV_CLEAR ? "cleared" : "inherited",
-		  p->umask_at.file ? ", umask set" : "", left ? ", terminal left" : "");
+		  p->env == ENV_CLEAR ? "cleared" : "inherited", p->umask_at.file ? ", umask set" : "",
+		  left ? ", terminal left" : "");
 }
 
 /* ---- 2. rlimits ---- */
@@ -228,7 +228,7 @@ static void apply_rlimits(const struct plan *pl)
 
 	for (int r = 0; r < NLIMITS; r++) {
 		const struct limit_setting *ls = &pl->pol->limits[r];
-		struct rlimit want = { ls->soft, ls->hard }, got;
+		struct rlimit want = {ls->soft, ls->hard}, got;
 
 		if (!ls->at.file)
 			continue;
@@ -299,8 +299,8 @@ static int ids_are(uid_t u, gid_t g)
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
 
-	return !getresuid(&r, &e, &s) && !getresgid(&rg, &eg, &sg) && r == u && e == u && s == u &&
-	       rg == g && eg == g && sg == g;
+	return !getresuid(&r, &e, &s) && !getresgid(&rg, &eg, &sg) && r == u && e == u && s == u && rg == g &&
+	       eg == g && sg == g;
 }
 
 /*
@@ -325,22 +325,21 @@ static void apply_identity(const struct plan *pl)
 		fail("identity", o, "setresuid(%u)", (unsigned)pl->uid);
 	if (!ids_are(pl->uid, pl->gid) || (pl->set_groups && !same_groups(pl)))
 		fail_at("identity", o, 0, "uid, gid or groups do not read back as set");
-	log_event("identity", "uid %u gid %u groups %zu", (unsigned)pl->uid, (unsigned)pl->gid,
-		  pl->ngroups);
+	log_event("identity", "uid %u gid %u groups %zu", (unsigned)pl->uid, (unsigned)pl->gid, pl->ngroups);
 }
 
 /* ---- 8. capabilities ---- */
 
-#define SECURE_LOCKS                                                                     \
-	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED |          \
-	 SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED)
+#define SECURE_LOCKS                                                                                         \
+	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |    \
+	 SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED)
 
 static int set_caps(uint64_t perm, uint64_t eff, uint64_t inh)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2] = {
-		{ (uint32_t)eff, (uint32_t)perm, (uint32_t)inh },
-		{ (uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32) },
+	    {(uint32_t)eff, (uint32_t)perm, (uint32_t)inh},
+	    {(uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32)},
 	};
 
 	return (int)syscall(SYS_capset, &h, d);
@@ -348,7 +347,7 @@ static int set_caps(uint64_t perm, uint64_t eff, uint64_t inh)
 
 static int get_caps(uint64_t *perm, uint64_t *eff, uint64_t *inh)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 
 	if (syscall(SYS_capget, &h, d))
@@ -426,8 +425,9 @@ static void apply_caps(const struct plan *pl)
 	if (privileged && prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != SECURE_LOCKS)
 		fail_at("capabilities", o, 0, "securebits do not read back as locked");
 	log_event("capabilities", "kept %#llx%s", (unsigned long long)keep,
-		  privileged ? (bset_dropped ? ", bounding set cut, securebits locked" : ", securebits locked") :
-			       ", bounding set unchanged (no CAP_SETPCAP; no_new_privs makes it inert)");
+		  privileged
+		      ? (bset_dropped ? ", bounding set cut, securebits locked" : ", securebits locked")
+		      : ", bounding set unchanged (no CAP_SETPCAP; no_new_privs makes it inert)");
 }
 
 /* ---- 9. process flags ---- */
@@ -454,7 +454,8 @@ static void apply_flags(const struct plan *pl)
 		    sig != SIGKILL)
 			fail("die_with_parent", &p->die_with_parent_at, "PR_SET_PDEATHSIG");
 		if (getppid() != pl->parent)
-			fail_at("die_with_parent", &p->die_with_parent_at, 0, "the parent has already exited");
+			fail_at("die_with_parent", &p->die_with_parent_at, 0,
+				"the parent has already exited");
 		log_event("die_with_parent", "SIGKILL when pid %d exits", (int)pl->parent);
 	}
 }
@@ -465,7 +466,7 @@ static void apply_seccomp(const struct plan *pl)
 {
 	const struct policy *p = pl->pol;
 	const struct origin *o = p->allow_at.file ? &p->allow_at : &p->deny_at;
-	struct sock_fprog prog = { (unsigned short)pl->bpf_len, pl->bpf };
+	struct sock_fprog prog = {(unsigned short)pl->bpf_len, pl->bpf};
 
 	if (!pl->bpf)
 		return;
@@ -492,7 +493,7 @@ static void apply_seccomp(const struct plan *pl)
 static void apply_late(const struct plan *pl, const char *path)
 {
 	const struct origin *o = &pl->pol->apply_at;
-	static const char *const names[] = { "exec", "main", "listen", "accept", "ready" };
+	static const char *const names[] = {"exec", "main", "listen", "accept", "ready"};
 	char why[512];
 	int flags;
 
@@ -504,9 +505,8 @@ static void apply_late(const struct plan *pl, const char *path)
 	flags = fcntl(pl->handoff_fd, F_GETFD);
 	if (flags < 0 || fcntl(pl->handoff_fd, F_SETFD, flags & ~FD_CLOEXEC))
 		fail("late", o, "pass the handoff descriptor");
-	log_event("late", "apply = %s: %zu-instruction filter%s handed to %s, deadline %ums",
-		  names[pl->late], pl->late_bpf_len, pl->ids ? " and identity" : "", pl->shim_path,
-		  pl->deadline_ms);
+	log_event("late", "apply = %s: %zu-instruction filter%s handed to %s, deadline %ums", names[pl->late],
+		  pl->late_bpf_len, pl->ids ? " and identity" : "", pl->shim_path, pl->deadline_ms);
 }
 
 /* ---- 11. exec ---- */

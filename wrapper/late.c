@@ -76,8 +76,8 @@ int late_check_shim(const char *path, char *why, size_t len)
 	close(fd);
 	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != getuid()) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		snprintf(why, len, "%s: must be a regular file owned by root, not writable by group or others",
-			 path);
+		snprintf(why, len,
+			 "%s: must be a regular file owned by root, not writable by group or others", path);
 		return -1;
 	}
 	return 0;
@@ -100,7 +100,8 @@ static int elf_interp(int fd, char *interp, size_t len, char *why, size_t wlen, 
 			break;
 		if (ph.p_type != PT_INTERP)
 			continue;
-		if (ph.p_filesz >= len || pread(fd, interp, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+		if (ph.p_filesz >= len ||
+		    pread(fd, interp, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
 			break;
 		interp[ph.p_filesz] = '\0';
 		return 0;
@@ -142,12 +143,15 @@ int late_check_binary(const char *path, char *why, size_t len)
 		close(fd);
 		if (!interp[0]) {
 			snprintf(why, len,
-				 "%s is statically linked: no preload can run in it (use apply = exec)", path);
+				 "%s is statically linked: no preload can run in it (use apply = exec)",
+				 path);
 			return -1;
 		}
 		base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
 		if (strncmp(base, "ld-linux", 8)) {
-			snprintf(why, len, "%s uses %s, not glibc's loader: the preload is untested there (use apply = exec)",
+			snprintf(why, len,
+				 "%s uses %s, not glibc's loader: the preload is untested there (use apply = "
+				 "exec)",
 				 path, interp);
 			return -1;
 		}
@@ -186,7 +190,7 @@ int late_handoff_create(const struct plan *pl)
 	size_t names_len = 0, size;
 	unsigned count = 0;
 	char *names = NULL, *blob, *at;
-	struct handoff h = { 0 };
+	struct handoff h = {0};
 	int fd;
 
 	/* Syscall names for reports: the shim has no libseccomp. */
@@ -205,8 +209,8 @@ int late_handoff_create(const struct plan *pl)
 	memcpy(h.magic, HANDOFF_MAGIC, sizeof(h.magic));
 	h.version = HANDOFF_VERSION;
 	h.trigger = (uint32_t)p->apply;
-	h.flags = (pl->ids ? HF_IDS : 0) | (p->log_format == LOG_JSON ? HF_JSON : 0) |
-		  (pl->report ? HF_REPORT : 0);
+	h.flags =
+	    (pl->ids ? HF_IDS : 0) | (p->log_format == LOG_JSON ? HF_JSON : 0) | (pl->report ? HF_REPORT : 0);
 	h.uid = pl->uid;
 	h.gid = pl->gid;
 	h.ngroups = pl->ids ? (uint32_t)pl->ngroups : 0;
@@ -216,11 +220,13 @@ int late_handoff_create(const struct plan *pl)
 	h.names_count = count;
 	h.shim_path_len = (uint32_t)strlen(pl->shim_path);
 	h.expected_filters = pl->expected_filters;
-	size = sizeof(h) + h.ngroups * 4 + h.bpf_len * sizeof(struct sock_filter) + names_len + h.shim_path_len;
+	size =
+	    sizeof(h) + h.ngroups * 4 + h.bpf_len * sizeof(struct sock_filter) + names_len + h.shim_path_len;
 	size = (size + 3) & ~(size_t)3;
 	h.size = (uint32_t)size;
 	if (size > HANDOFF_MAX_SIZE)
-		die(EXIT_HARDEN, "late: the handoff would be %zu bytes, more than %d", size, HANDOFF_MAX_SIZE);
+		die(EXIT_HARDEN, "late: the handoff would be %zu bytes, more than %d", size,
+		    HANDOFF_MAX_SIZE);
 
 	blob = calloc(1, size);
 	if (!blob)
@@ -305,7 +311,7 @@ static long long now_ms(void)
 static _Noreturn void watchdog(const struct plan *pl, pid_t pid, int pidfd)
 {
 	long long end = now_ms() + pl->deadline_ms;
-	struct pollfd pfd = { pidfd, POLLIN, 0 };
+	struct pollfd pfd = {pidfd, POLLIN, 0};
 
 	for (;;) {
 		int h = hardened(pid, pl);
@@ -324,8 +330,8 @@ static _Noreturn void watchdog(const struct plan *pl, pid_t pid, int pidfd)
 		poll(&pfd, 1, 10);
 	}
 	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
-		die(EXIT_HARDEN, "watchdog: pid %d did not reach its hardened state within %ums: killed", (int)pid,
-		    pl->deadline_ms);
+		die(EXIT_HARDEN, "watchdog: pid %d did not reach its hardened state within %ums: killed",
+		    (int)pid, pl->deadline_ms);
 	_exit(poll(&pfd, 1, 0) != 0 ? 0 : EXIT_HARDEN);
 }
 
@@ -341,7 +347,8 @@ void late_watchdog_start(const struct plan *pl)
 	int pidfd = pidfd_open_(self), status;
 
 	if (pidfd < 0)
-		die(EXIT_HARDEN, "late: pidfd_open: %s (a kernel of 5.3 or later is needed)", strerror(errno));
+		die(EXIT_HARDEN, "late: pidfd_open: %s (a kernel of 5.3 or later is needed)",
+		    strerror(errno));
 	child = fork();
 	if (child < 0)
 		die(EXIT_HARDEN, "late: fork the watchdog: %s", strerror(errno));
@@ -366,8 +373,8 @@ void late_watchdog_start(const struct plan *pl)
 		}
 		prctl(PR_SET_NAME, "harden-watchdog", 0, 0, 0);
 		/* It needs nothing but the right to kill the service. */
-		struct __user_cap_header_struct ch = { _LINUX_CAPABILITY_VERSION_3, 0 };
-		struct __user_cap_data_struct cd[2] = { { 1u << CAP_KILL, 1u << CAP_KILL, 0 }, { 0, 0, 0 } };
+		struct __user_cap_header_struct ch = {_LINUX_CAPABILITY_VERSION_3, 0};
+		struct __user_cap_data_struct cd[2] = {{1u << CAP_KILL, 1u << CAP_KILL, 0}, {0, 0, 0}};
 
 		(void)syscall(SYS_capset, &ch, cd); /* fails harmlessly when unprivileged */
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

@@ -79,7 +79,7 @@ static int take_listener(pid_t pid, int pidfd)
 
 static void add_item(bool used[FILTER_NR_MAX], const char *item)
 {
-	struct strlist l = { (char *[]){ (char *)item, NULL }, 1 };
+	struct strlist l = {(char *[]){(char *)item, NULL}, 1};
 
 	plan_expand(&l, used);
 }
@@ -157,7 +157,8 @@ static void write_fragment(FILE *f, const bool used[FILTER_NR_MAX], char **argv)
 			covered[nr] |= members[nr];
 	}
 	for (int i = 0; i < nchosen; i++)
-		len += (size_t)snprintf(items + len, sizeof(items) - len, "%s ", sysset_table[chosen[i]].name);
+		len +=
+		    (size_t)snprintf(items + len, sizeof(items) - len, "%s ", sysset_table[chosen[i]].name);
 	for (int nr = 0; nr < FILTER_NR_MAX && len < sizeof(items) - 64; nr++) {
 		char *name;
 
@@ -171,7 +172,8 @@ static void write_fragment(FILE *f, const bool used[FILTER_NR_MAX], char **argv)
 	fprintf(f, "; learned by harden-exec learn from:");
 	for (char **a = argv; *a; a++)
 		fprintf(f, " %.60s", *a);
-	fprintf(f, "\n; review it, then include it and add deny = and action = of your own\n[seccomp]\nallow =");
+	fprintf(f,
+		"\n; review it, then include it and add deny = and action = of your own\n[seccomp]\nallow =");
 	/* Short lines: a policy line may not exceed 198 characters. */
 	col = 7;
 	for (char *tok = strtok(items, " "); tok; tok = strtok(NULL, " ")) {
@@ -192,7 +194,7 @@ int tool_learn(int argc, char **argv)
 	static bool used[FILTER_NR_MAX];
 	struct policy_error err;
 	const char *out = NULL, *path;
-	struct sigaction sa = { .sa_handler = forward };
+	struct sigaction sa = {.sa_handler = forward};
 	int i = 1, status, pidfd, listener, n, calls = 0;
 
 	/* learn [-o FILE] POLICY [-o FILE] [--] COMMAND [ARG...] */
@@ -245,11 +247,12 @@ int tool_learn(int argc, char **argv)
 		kill(child, SIGKILL);
 		waitpid(child, &status, 0);
 		die(EXIT_HARDEN, "learn: could not take the seccomp listener from the command (%s)",
-		    WIFEXITED(status) && WEXITSTATUS(status) == EXIT_HARDEN ? "it failed to start" : strerror(errno));
+		    WIFEXITED(status) && WEXITSTATUS(status) == EXIT_HARDEN ? "it failed to start"
+									    : strerror(errno));
 	}
 
 	for (;;) {
-		struct pollfd pfd = { listener, POLLIN, 0 };
+		struct pollfd pfd = {listener, POLLIN, 0};
 		struct seccomp_notif req;
 		struct seccomp_notif_resp resp;
 

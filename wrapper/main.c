@@ -18,30 +18,29 @@
 #define HARDEN_VERSION "unknown"
 #endif
 
-static const char usage[] =
-	"usage: harden-exec [-v] POLICY [--] COMMAND [ARG...]\n"
-	"       harden-exec [-v] --baseline [--] COMMAND [ARG...]\n"
-	"       harden-exec check POLICY [--json]\n"
-	"       harden-exec audit POLICY [--json] [--threshold N]\n"
-	"       harden-exec verify POLICY PID [--json]\n"
-	"       harden-exec learn POLICY [-o FILE] [--] COMMAND [ARG...]\n"
-	"       harden-exec --print-baseline | --help | --version\n"
-	"\n"
-	"Apply the controls of the INI policy POLICY (see harden-exec.ini(5)) in a\n"
-	"fixed order, then execute COMMAND in place of harden-exec.\n"
-	"check prints the plan a run would apply, audit scores what a policy leaves\n"
-	"exposed, verify compares a running process with a policy, learn writes\n"
-	"the syscalls a command uses as an allow-list. POLICY may be `baseline`\n"
-	"for the tools; a policy file named like a tool is given as ./NAME.\n"
-	"\n"
-	"  -v, --verbose       report each applied step on stderr\n"
-	"      --baseline      use the built-in baseline policy instead of a file\n"
-	"      --print-baseline  print the baseline policy, to start a file from\n"
-	"  -h, --help          show this help\n"
-	"      --version       show the version\n"
-	"\n"
-	"Exit status: 125 if harden-exec fails (the command never ran), 126 if\n"
-	"COMMAND cannot be executed, 127 if it is not found, else COMMAND's.\n";
+static const char usage[] = "usage: harden-exec [-v] POLICY [--] COMMAND [ARG...]\n"
+			    "       harden-exec [-v] --baseline [--] COMMAND [ARG...]\n"
+			    "       harden-exec check POLICY [--json]\n"
+			    "       harden-exec audit POLICY [--json] [--threshold N]\n"
+			    "       harden-exec verify POLICY PID [--json]\n"
+			    "       harden-exec learn POLICY [-o FILE] [--] COMMAND [ARG...]\n"
+			    "       harden-exec --print-baseline | --help | --version\n"
+			    "\n"
+			    "Apply the controls of the INI policy POLICY (see harden-exec.ini(5)) in a\n"
+			    "fixed order, then execute COMMAND in place of harden-exec.\n"
+			    "check prints the plan a run would apply, audit scores what a policy leaves\n"
+			    "exposed, verify compares a running process with a policy, learn writes\n"
+			    "the syscalls a command uses as an allow-list. POLICY may be `baseline`\n"
+			    "for the tools; a policy file named like a tool is given as ./NAME.\n"
+			    "\n"
+			    "  -v, --verbose       report each applied step on stderr\n"
+			    "      --baseline      use the built-in baseline policy instead of a file\n"
+			    "      --print-baseline  print the baseline policy, to start a file from\n"
+			    "  -h, --help          show this help\n"
+			    "      --version       show the version\n"
+			    "\n"
+			    "Exit status: 125 if harden-exec fails (the command never ran), 126 if\n"
+			    "COMMAND cannot be executed, 127 if it is not found, else COMMAND's.\n";
 
 struct args {
 	int verbose;
@@ -112,15 +111,17 @@ int main(int argc, char **argv)
 	static struct policy pol;
 	static struct plan plan;
 	struct policy_error err;
-	struct args a = { 0 };
+	struct args a = {0};
 	int log_fd;
 
 	if (argc > 1) {
 		static const struct {
 			const char *name;
 			int (*run)(int, char **);
-		} tools[] = { { "check", tool_check }, { "audit", tool_audit },
-			      { "verify", tool_verify }, { "learn", tool_learn } };
+		} tools[] = {{"check", tool_check},
+			     {"audit", tool_audit},
+			     {"verify", tool_verify},
+			     {"learn", tool_learn}};
 
 		for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 			if (!strcmp(argv[1], tools[i].name) ||

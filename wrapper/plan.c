@@ -143,7 +143,7 @@ static void plan_env(struct plan *pl, const struct policy *p, int nlisten)
 	}
 	for (size_t i = 0; i < p->env_set.n; i++)
 		env_put(&env, &n, p->env_set.v[i]);
-	if (!name_in(&(struct strlist){ env, n }, "PATH"))
+	if (!name_in(&(struct strlist){env, n}, "PATH"))
 		env_put(&env, &n, "PATH=" DEFAULT_PATH);
 	pl->envp = env;
 }
@@ -158,8 +158,8 @@ static void plan_sanitise(struct plan *pl, const struct policy *p)
 		int fd = atoi(p->pass_fds.v[i]);
 
 		if (!pl->dry && fcntl(fd, F_GETFD) < 0)
-			die(EXIT_HARDEN, "%s[exec] pass_fds: descriptor %d is not open", where(&p->pass_fds_at),
-			    fd);
+			die(EXIT_HARDEN, "%s[exec] pass_fds: descriptor %d is not open",
+			    where(&p->pass_fds_at), fd);
 		add_keep_fd(pl, fd);
 	}
 	plan_env(pl, p, nlisten);
@@ -177,8 +177,7 @@ static void plan_sanitise(struct plan *pl, const struct policy *p)
  */
 static void plan_filesystem(struct plan *pl, const struct policy *p)
 {
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_NO_SYMLINKS };
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
 	struct stat st;
 	int fd;
 
@@ -197,7 +196,8 @@ static void plan_filesystem(struct plan *pl, const struct policy *p)
 		    strerror(errno));
 	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
 		die(EXIT_HARDEN,
-		    "%s[filesystem] chroot = %s: must be owned by root and not writable by group or others (refused)",
+		    "%s[filesystem] chroot = %s: must be owned by root and not writable by group or others "
+		    "(refused)",
 		    where(&p->chroot_at), p->chroot);
 	pl->root_fd = fd;
 	pl->internal_fds[pl->ninternal++] = fd;
@@ -272,7 +272,8 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 		int n = 64;
 
 		if (!pw)
-			die(EXIT_HARDEN, "%s[identity] supplementary_groups = init: needs a user with a passwd entry",
+			die(EXIT_HARDEN,
+			    "%s[identity] supplementary_groups = init: needs a user with a passwd entry",
 			    where(&p->groups_at));
 		for (;;) {
 			pl->groups = xcalloc((size_t)n, sizeof(gid_t));
@@ -286,7 +287,8 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 	case GROUPS_LIST:
 		pl->groups = xcalloc(p->group_list.n, sizeof(gid_t));
 		for (size_t i = 0; i < p->group_list.n; i++)
-			pl->groups[i] = resolve_group(&p->groups_at, "supplementary_groups", p->group_list.v[i]);
+			pl->groups[i] =
+			    resolve_group(&p->groups_at, "supplementary_groups", p->group_list.v[i]);
 		pl->ngroups = p->group_list.n;
 		break;
 	}
@@ -312,7 +314,7 @@ static void plan_caps(struct plan *pl, const struct policy *p)
 static int set_members(const char *name, bool member[FILTER_NR_MAX], int depth)
 {
 	const struct sysset *set = sysset_find(name);
-	struct strlist items = { 0 };
+	struct strlist items = {0};
 	char *copy, *tok, *save = NULL;
 
 	if (!set || depth > 16)
@@ -448,7 +450,7 @@ static struct sock_filter *compile(const struct filter_spec *spec, size_t *len, 
  * start the service. */
 static void check_execve(const struct sock_filter *bpf, size_t len, const struct origin *o)
 {
-	struct seccomp_data d = { .nr = __NR_execve, .arch = filter_native_arch() };
+	struct seccomp_data d = {.nr = __NR_execve, .arch = filter_native_arch()};
 
 	if ((filter_run(bpf, len, &d) & SECCOMP_RET_ACTION_FULL) != SCMP_ACT_ALLOW)
 		die(EXIT_HARDEN,
@@ -472,7 +474,8 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		uint32_t kind = action & SECCOMP_RET_ACTION_FULL;
 
 		if (!any)
-			die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny", where(&p->apply_at));
+			die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny",
+			    where(&p->apply_at));
 		/* Refused calls trap, so the shim can say which one it was and
 		 * then do what the policy asked (kill, or return the errno). */
 		pl->report = kind == SCMP_ACT_KILL_PROCESS || kind == SECCOMP_RET_ERRNO;
@@ -486,7 +489,8 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		}
 	} else {
 		if (p->early_deny_at.file)
-			die(EXIT_HARDEN, "%s[seccomp] early_deny: only with a late apply (main, listen, accept or ready)",
+			die(EXIT_HARDEN,
+			    "%s[seccomp] early_deny: only with a late apply (main, listen, accept or ready)",
 			    where(&p->early_deny_at));
 		build_spec(&spec, p, allow, &p->deny, action, false, true);
 		pl->bpf = compile(&spec, &pl->bpf_len, o);
@@ -508,14 +512,17 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	pl->handoff_fd = -1;
 	if (!pl->late) {
 		if (p->deadline_ms_at.file)
-			die(EXIT_HARDEN, "%s[seccomp] deadline: only with a late apply", where(&p->deadline_ms_at));
+			die(EXIT_HARDEN, "%s[seccomp] deadline: only with a late apply",
+			    where(&p->deadline_ms_at));
 		return;
 	}
 	if (!pl->nnp)
-		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs", where(&p->no_new_privs_at));
+		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs",
+		    where(&p->no_new_privs_at));
 	if (pl->caps && (pl->caps_keep || !pl->ids || pl->uid == 0))
 		die(EXIT_HARDEN,
-		    "%s[capabilities] keep: with a late apply, capabilities are dropped by the change to a non-root "
+		    "%s[capabilities] keep: with a late apply, capabilities are dropped by the change to a "
+		    "non-root "
 		    "[identity] user at the trigger: use keep = none and set user",
 		    where(&p->caps_keep_at));
 	pl->caps = false;
@@ -541,7 +548,8 @@ static void late_env(struct plan *pl)
 		if (!strncmp(env[n], "LD_PRELOAD=", 11))
 			old = env[n] + 11;
 	if (asprintf(&fdvar, "%s=%d", HANDOFF_ENV, pl->handoff_fd) < 0 ||
-	    asprintf(&preload, "LD_PRELOAD=%s%s%s", pl->shim_path, old && *old ? ":" : "", old ? old : "") < 0)
+	    asprintf(&preload, "LD_PRELOAD=%s%s%s", pl->shim_path, old && *old ? ":" : "", old ? old : "") <
+		0)
 		die(EXIT_HARDEN, "out of memory");
 	env_put(&pl->envp, &n, fdvar);
 	env_put(&pl->envp, &n, preload);
@@ -567,7 +575,8 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 		late_env(pl);
 	if (pl->bpf && !pl->nnp)
 		die(EXIT_HARDEN,
-		    "%s[exec] no_new_privs = no: a seccomp filter needs no_new_privs once capabilities are dropped "
+		    "%s[exec] no_new_privs = no: a seccomp filter needs no_new_privs once capabilities are "
+		    "dropped "
 		    "(refused)",
 		    where(&p->no_new_privs_at));
 }

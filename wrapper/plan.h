@@ -55,13 +55,13 @@ struct plan {
 	size_t nallowed; /* syscall numbers allowed whatever the arguments */
 
 	/* late application (apply = main|listen|accept|ready) */
-	int late;                /* enum apply_mode; 0: everything at exec */
+	int late; /* enum apply_mode; 0: everything at exec */
 	struct sock_filter *late_bpf;
 	size_t late_bpf_len;
 	uint32_t violation_action; /* what a trapped call means */
-	bool report;             /* refused calls trap, for the shim's report */
+	bool report;		   /* refused calls trap, for the shim's report */
 	const char *shim_path;
-	int handoff_fd;          /* sealed memfd, -1: none */
+	int handoff_fd; /* sealed memfd, -1: none */
 	uint32_t expected_filters;
 	unsigned deadline_ms;
 	bool dry;

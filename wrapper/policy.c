@@ -27,26 +27,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_POLICY_SIZE (1 << 20)
+#define MAX_POLICY_SIZE	  (1 << 20)
 #define MAX_INCLUDE_DEPTH 8
-#define MAX_KEYS 256
+#define MAX_KEYS	  256
 
 struct loader {
 	struct policy *p;
-	const char *file;       /* name used in messages; lives as long as p */
+	const char *file;	/* name used in messages; lives as long as p */
 	char *text, *pos, *end; /* the file's contents, and the reader's place */
-	int line;               /* number of the line last handed to inih */
-	int indented;           /* that line began with blank space */
+	int line;		/* number of the line last handed to inih */
+	int indented;		/* that line began with blank space */
 	int depth;
-	int keys_seen;          /* outside [policy]: include must come first */
+	int keys_seen; /* outside [policy]: include must come first */
 	char seen[MAX_KEYS][64];
 	size_t nseen;
 	struct policy_error *err;
 	int failed;
 };
 
-static void fail(struct loader *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void fail(struct loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void fail(struct loader *l, const char *fmt, ...)
 {
@@ -86,16 +85,12 @@ struct unit {
 	unsigned long long mult;
 };
 
-static const struct unit size_units[] = {
-	{ "", 1 }, { "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 }, { "T", 1ull << 40 }, { NULL, 0 }
-};
-static const struct unit sec_units[] = {
-	{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 }, { NULL, 0 }
-};
-static const struct unit usec_units[] = {
-	{ "", 1 }, { "us", 1 }, { "ms", 1000 }, { "s", 1000000 }, { "m", 60000000 }, { NULL, 0 }
-};
-static const struct unit count_units[] = { { "", 1 }, { NULL, 0 } };
+static const struct unit size_units[] = {{"", 1},	    {"K", 1ull << 10}, {"M", 1ull << 20},
+					 {"G", 1ull << 30}, {"T", 1ull << 40}, {NULL, 0}};
+static const struct unit sec_units[] = {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {NULL, 0}};
+static const struct unit usec_units[] = {{"", 1},	 {"us", 1},	  {"ms", 1000},
+					 {"s", 1000000}, {"m", 60000000}, {NULL, 0}};
+static const struct unit count_units[] = {{"", 1}, {NULL, 0}};
 
 static int parse_number(const char *s, const struct unit *units, unsigned long long *out)
 {
@@ -183,10 +178,10 @@ typedef int (*key_fn)(struct loader *l, const struct key *k, const char *v, int 
 struct key {
 	const char *section, *name;
 	key_fn set;
-	int list;    /* takes continuation lines */
-	size_t off;  /* offset of the setting's origin in struct policy */
-	size_t val;  /* offset of its value */
-	int arg;     /* key-specific: resource, etc. */
+	int list;   /* takes continuation lines */
+	size_t off; /* offset of the setting's origin in struct policy */
+	size_t val; /* offset of its value */
+	int arg;    /* key-specific: resource, etc. */
 };
 
 #define AT(field) offsetof(struct policy, field##_at), offsetof(struct policy, field)
@@ -230,7 +225,7 @@ static int set_env(struct loader *l, const struct key *k, const char *v, int con
 
 static int set_env_keep(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = { 0 };
+	struct strlist add = {0};
 	int rc = 0;
 
 	(void)k;
@@ -250,7 +245,7 @@ static int set_env_keep(struct loader *l, const struct key *k, const char *v, in
 
 static int set_env_set(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = { 0 };
+	struct strlist add = {0};
 	int rc = 0;
 
 	(void)k;
@@ -273,7 +268,7 @@ static int set_env_set(struct loader *l, const struct key *k, const char *v, int
 
 static int set_pass_fds(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = { 0 };
+	struct strlist add = {0};
 	int rc = 0;
 
 	(void)k;
@@ -282,7 +277,8 @@ static int set_pass_fds(struct loader *l, const struct key *k, const char *v, in
 		unsigned long long fd;
 
 		if (parse_number(add.v[i], count_units, &fd) || fd < 3 || fd > 65535) {
-			fail(l, "[exec] pass_fds: %s: expected a descriptor number from 3 to 65535", add.v[i]);
+			fail(l, "[exec] pass_fds: %s: expected a descriptor number from 3 to 65535",
+			     add.v[i]);
 			rc = -1;
 		}
 	}
@@ -331,8 +327,8 @@ static int set_string(struct loader *l, const struct key *k, const char *v, int 
 		return -1;
 	}
 	if (strpbrk(v, " \t")) {
-		fail(l, "[%s] %s = %s: blank space in a name or path is not supported", k->section,
-		     k->name, v);
+		fail(l, "[%s] %s = %s: blank space in a name or path is not supported", k->section, k->name,
+		     v);
 		return -1;
 	}
 	free(*s);
@@ -375,14 +371,10 @@ static int set_limit(struct loader *l, const struct key *k, const char *v, int c
 		const struct unit *units;
 		unsigned long long max;
 	} kinds[] = {
-		{ RLIMIT_CPU, sec_units, ULLONG_MAX },
-		{ RLIMIT_RTTIME, usec_units, ULLONG_MAX },
-		{ RLIMIT_NICE, count_units, 40 },
-		{ RLIMIT_RTPRIO, count_units, 99 },
-		{ RLIMIT_NOFILE, count_units, ULLONG_MAX },
-		{ RLIMIT_NPROC, count_units, ULLONG_MAX },
-		{ RLIMIT_LOCKS, count_units, ULLONG_MAX },
-		{ RLIMIT_SIGPENDING, count_units, ULLONG_MAX },
+	    {RLIMIT_CPU, sec_units, ULLONG_MAX},      {RLIMIT_RTTIME, usec_units, ULLONG_MAX},
+	    {RLIMIT_NICE, count_units, 40},	      {RLIMIT_RTPRIO, count_units, 99},
+	    {RLIMIT_NOFILE, count_units, ULLONG_MAX}, {RLIMIT_NPROC, count_units, ULLONG_MAX},
+	    {RLIMIT_LOCKS, count_units, ULLONG_MAX},  {RLIMIT_SIGPENDING, count_units, ULLONG_MAX},
 	};
 	const struct unit *units = size_units;
 	unsigned long long max = ULLONG_MAX;
@@ -403,10 +395,10 @@ static int set_limit(struct loader *l, const struct key *k, const char *v, int c
 	if (parse_rlim(buf, units, max, &soft) ||
 	    (colon ? parse_rlim(colon + 1, units, max, &hard) : (hard = soft, 0))) {
 		fail(l, "[limits] %s = %s: expected %s, or SOFT:HARD, or unlimited", k->name, v,
-		     units == size_units	 ? "a size such as 64K, 16M or 2G" :
-		     units == sec_units	 ? "seconds, or a time such as 90s, 5m or 1h" :
-		     units == usec_units ? "microseconds, or a time such as 500ms or 2s" :
-					   "a number");
+		     units == size_units   ? "a size such as 64K, 16M or 2G"
+		     : units == sec_units  ? "seconds, or a time such as 90s, 5m or 1h"
+		     : units == usec_units ? "microseconds, or a time such as 500ms or 2s"
+					   : "a number");
 		return -1;
 	}
 	if (soft != RLIM_INFINITY && (hard == RLIM_INFINITY ? 0 : soft > hard)) {
@@ -417,7 +409,7 @@ static int set_limit(struct loader *l, const struct key *k, const char *v, int c
 		fail(l, "[limits] %s = %s: the soft limit is above the hard limit", k->name, v);
 		return -1;
 	}
-	ls->at = (struct origin){ l->file, l->line };
+	ls->at = (struct origin){l->file, l->line};
 	ls->soft = soft;
 	ls->hard = hard;
 	return 0;
@@ -425,7 +417,7 @@ static int set_limit(struct loader *l, const struct key *k, const char *v, int c
 
 static int set_caps(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = { 0 };
+	struct strlist add = {0};
 	int rc = 0;
 
 	(void)k;
@@ -480,7 +472,7 @@ static int valid_syscall_item(struct loader *l, const char *key, const char *ite
 static int set_syscalls(struct loader *l, const struct key *k, const char *v, int cont)
 {
 	struct strlist *list = value_of(l, k);
-	struct strlist add = { 0 };
+	struct strlist add = {0};
 	int rc = 0;
 
 	split_append(&add, v);
@@ -521,7 +513,7 @@ static int set_action(struct loader *l, const struct key *k, const char *v, int 
 
 static int set_apply(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	static const char *const modes[] = { "exec", "main", "listen", "accept", "ready" };
+	static const char *const modes[] = {"exec", "main", "listen", "accept", "ready"};
 
 	(void)k;
 	(void)cont;
@@ -536,13 +528,14 @@ static int set_apply(struct loader *l, const struct key *k, const char *v, int c
 
 static int set_deadline(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	static const struct unit ms_units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "", 1000 }, { NULL, 0 } };
+	static const struct unit ms_units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"", 1000}, {NULL, 0}};
 	unsigned long long ms;
 
 	(void)k;
 	(void)cont;
 	if (parse_number(v, ms_units, &ms) || ms < 10 || ms > 24ull * 3600 * 1000) {
-		fail(l, "[seccomp] deadline = %s: expected a time from 10ms to 24h, such as 500ms, 30s or 2m", v);
+		fail(l, "[seccomp] deadline = %s: expected a time from 10ms to 24h, such as 500ms, 30s or 2m",
+		     v);
 		return -1;
 	}
 	l->p->deadline_ms = (unsigned)ms;
@@ -551,7 +544,7 @@ static int set_deadline(struct loader *l, const struct key *k, const char *v, in
 
 static int set_families(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = { 0 };
+	struct strlist add = {0};
 	int rc = 0;
 
 	(void)k;
@@ -606,36 +599,36 @@ static int set_log_target(struct loader *l, const struct key *k, const char *v, 
 }
 
 static const struct key keys[] = {
-	{ "policy", "include", set_include, 0, 0, 0, 0 },
-	{ "exec", "env", set_env, 0, AT(env), 0 },
-	{ "exec", "env_keep", set_env_keep, 1, AT(env_keep), 0 },
-	{ "exec", "env_set", set_env_set, 1, AT(env_set), 0 },
-	{ "exec", "pass_fds", set_pass_fds, 1, AT(pass_fds), 0 },
-	{ "exec", "umask", set_umask, 0, AT(umask), 0 },
-	{ "exec", "no_new_privs", set_tri, 0, AT(no_new_privs), 0 },
-	{ "exec", "setsid", set_tri, 0, AT(setsid), 1 },
-	{ "exec", "die_with_parent", set_tri, 0, AT(die_with_parent), 0 },
-	{ "identity", "user", set_string, 0, AT(user), 0 },
-	{ "identity", "group", set_string, 0, AT(group), 0 },
-	{ "identity", "supplementary_groups", set_groups, 1, AT(groups), 0 },
-	{ "capabilities", "keep", set_caps, 1, AT(caps_keep), 0 },
-	{ "seccomp", "allow", set_syscalls, 1, AT(allow), 0 },
-	{ "seccomp", "deny", set_syscalls, 1, AT(deny), 0 },
-	{ "seccomp", "action", set_action, 0, AT(action), 0 },
-	{ "seccomp", "apply", set_apply, 0, AT(apply), 0 },
-	{ "seccomp", "deadline", set_deadline, 0, AT(deadline_ms), 0 },
-	{ "seccomp", "early_deny", set_syscalls, 1, AT(early_deny), 0 },
-	{ "seccomp", "address_families", set_families, 1, AT(families), 0 },
-	{ "seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0 },
-	{ "seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0 },
-	{ "filesystem", "chroot", set_string, 0, AT(chroot), 1 },
-	{ "filesystem", "workdir", set_string, 0, AT(workdir), 1 },
-	{ "log", "format", set_log_format, 0, AT(log_format), 0 },
-	{ "log", "target", set_log_target, 0, AT(log_target), 1 },
+    {"policy", "include", set_include, 0, 0, 0, 0},
+    {"exec", "env", set_env, 0, AT(env), 0},
+    {"exec", "env_keep", set_env_keep, 1, AT(env_keep), 0},
+    {"exec", "env_set", set_env_set, 1, AT(env_set), 0},
+    {"exec", "pass_fds", set_pass_fds, 1, AT(pass_fds), 0},
+    {"exec", "umask", set_umask, 0, AT(umask), 0},
+    {"exec", "no_new_privs", set_tri, 0, AT(no_new_privs), 0},
+    {"exec", "setsid", set_tri, 0, AT(setsid), 1},
+    {"exec", "die_with_parent", set_tri, 0, AT(die_with_parent), 0},
+    {"identity", "user", set_string, 0, AT(user), 0},
+    {"identity", "group", set_string, 0, AT(group), 0},
+    {"identity", "supplementary_groups", set_groups, 1, AT(groups), 0},
+    {"capabilities", "keep", set_caps, 1, AT(caps_keep), 0},
+    {"seccomp", "allow", set_syscalls, 1, AT(allow), 0},
+    {"seccomp", "deny", set_syscalls, 1, AT(deny), 0},
+    {"seccomp", "action", set_action, 0, AT(action), 0},
+    {"seccomp", "apply", set_apply, 0, AT(apply), 0},
+    {"seccomp", "deadline", set_deadline, 0, AT(deadline_ms), 0},
+    {"seccomp", "early_deny", set_syscalls, 1, AT(early_deny), 0},
+    {"seccomp", "address_families", set_families, 1, AT(families), 0},
+    {"seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0},
+    {"seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0},
+    {"filesystem", "chroot", set_string, 0, AT(chroot), 1},
+    {"filesystem", "workdir", set_string, 0, AT(workdir), 1},
+    {"log", "format", set_log_format, 0, AT(log_format), 0},
+    {"log", "target", set_log_target, 0, AT(log_target), 1},
 };
 
 static const char *const sections[] = {
-	"policy", "exec", "identity", "limits", "capabilities", "seccomp", "filesystem", "log",
+    "policy", "exec", "identity", "limits", "capabilities", "seccomp", "filesystem", "log",
 };
 
 static int known_section(const char *s)
@@ -666,8 +659,7 @@ static char *reader(char *str, int num, void *stream)
 	n = nl ? (size_t)(nl - l->pos) : (size_t)(l->end - l->pos);
 	l->line++;
 	if (n >= (size_t)num - 1) {
-		fail(l, "line longer than %d characters (continue a list on an indented line)",
-		     num - 2);
+		fail(l, "line longer than %d characters (continue a list on an indented line)", num - 2);
 		return NULL;
 	}
 	memcpy(str, l->pos, n);
@@ -704,7 +696,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		fail(l, "%s: key outside any section", name);
 		return 0;
 	}
-	static struct key limit_key = { "limits", NULL, set_limit, 0, 0, 0, 0 };
+	static struct key limit_key = {"limits", NULL, set_limit, 0, 0, 0, 0};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
@@ -742,7 +734,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (k->set(l, k, value, cont))
 		return 0;
 	if (k->off && !cont)
-		*origin_of(l, k) = (struct origin){ l->file, l->line };
+		*origin_of(l, k) = (struct origin){l->file, l->line};
 	return 1;
 }
 
@@ -764,8 +756,8 @@ static int read_trusted(const char *path, char **text, size_t *len, struct polic
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err->msg, sizeof(err->msg), "%s: %s", path,
-			 errno == ELOOP ? "is a symbolic link (refused: open the file itself)" :
-					  strerror(errno));
+			 errno == ELOOP ? "is a symbolic link (refused: open the file itself)"
+					: strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st)) {
@@ -783,14 +775,12 @@ static int read_trusted(const char *path, char **text, size_t *len, struct polic
 		goto out;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s: writable by %s (refused; chmod go-w)", path,
+		snprintf(err->msg, sizeof(err->msg), "%s: writable by %s (refused; chmod go-w)", path,
 			 st.st_mode & S_IWOTH ? "others" : "its group");
 		goto out;
 	}
 	if (st.st_size > MAX_POLICY_SIZE) {
-		snprintf(err->msg, sizeof(err->msg), "%s: larger than %d bytes", path,
-			 MAX_POLICY_SIZE);
+		snprintf(err->msg, sizeof(err->msg), "%s: larger than %d bytes", path, MAX_POLICY_SIZE);
 		goto out;
 	}
 	*text = malloc((size_t)st.st_size + 1);
@@ -840,8 +830,7 @@ static int set_include(struct loader *l, const struct key *k, const char *v, int
 		return -1;
 	}
 	if (l->depth >= MAX_INCLUDE_DEPTH) {
-		fail(l, "[policy] include = %s: includes nested more than %d deep", v,
-		     MAX_INCLUDE_DEPTH);
+		fail(l, "[policy] include = %s: includes nested more than %d deep", v, MAX_INCLUDE_DEPTH);
 		return -1;
 	}
 	if (!strcmp(v, "baseline"))
@@ -882,8 +871,8 @@ static int load_text(struct policy *p, const char *file, char *text, size_t len,
 
 	if (!l)
 		abort();
-	*l = (struct loader){ .p = p, .file = file, .text = text, .pos = text, .end = text + len,
-			      .depth = depth, .err = err };
+	*l = (struct loader){
+	    .p = p, .file = file, .text = text, .pos = text, .end = text + len, .depth = depth, .err = err};
 	if (memchr(text, '\0', len)) {
 		snprintf(err->msg, sizeof(err->msg), "%s: contains a NUL byte", file);
 		rc = -1;

@@ -36,8 +36,8 @@ struct limit_setting {
 };
 
 /* One setting: its origin and its value. */
-#define SETTING(type, name) \
-	struct origin name##_at; \
+#define SETTING(type, name)                                                                                  \
+	struct origin name##_at;                                                                             \
 	type name
 
 struct policy {
@@ -63,7 +63,7 @@ struct policy {
 	SETTING(struct strlist, allow);
 	SETTING(struct strlist, deny);
 	SETTING(uint32_t, action); /* SECCOMP_RET_* */
-	SETTING(int, apply);       /* enum apply_mode */
+	SETTING(int, apply);	   /* enum apply_mode */
 	SETTING(unsigned, deadline_ms);
 	SETTING(struct strlist, early_deny);
 	SETTING(uint64_t, families);

@@ -25,7 +25,7 @@
 #include <sys/capability.h>
 #include <unistd.h>
 
-static const char *const apply_names[] = { "exec", "main", "listen", "accept", "ready" };
+static const char *const apply_names[] = {"exec", "main", "listen", "accept", "ready"};
 
 struct opts {
 	const char *policy;
@@ -69,7 +69,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int want_pid, const
 /* Load and plan, or exit 1 with the run's FILE:LINE message. */
 static void load(const char *path, struct policy *pol, struct plan *pl)
 {
-	static char *noargv[] = { "true", NULL };
+	static char *noargv[] = {"true", NULL};
 	struct policy_error err;
 
 	log_fail_status(1);
@@ -120,7 +120,8 @@ static void caps_text(uint64_t mask, char *buf, size_t len)
 		name = cap_to_name(c);
 		for (char *q = name; q && *q; q++)
 			*q = (char)(*q >= 'a' && *q <= 'z' ? *q - 32 : *q);
-		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? " " : "", name ? name : "?");
+		n +=
+		    (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? " " : "", name ? name : "?");
 		cap_free(name);
 	}
 	if (!mask)
@@ -163,7 +164,7 @@ int tool_check(int argc, char **argv)
 {
 	static struct policy pol;
 	static struct plan pl;
-	struct opts o = { 0 };
+	struct opts o = {0};
 	char a[2048], b[2048], act[64], um[16] = "unchanged";
 	const struct policy *p = &pol;
 	int first = 1;
@@ -187,7 +188,9 @@ int tool_check(int argc, char **argv)
 			printf("\"%04o\"", (unsigned)p->umask);
 		else
 			printf("null");
-		printf(",\"setsid\":\"%s\"},\"rlimits\":{", p->setsid == TRI_YES ? "yes" : p->setsid == TRI_NO ? "no" : "auto");
+		printf(",\"setsid\":\"%s\"},\"rlimits\":{", p->setsid == TRI_YES  ? "yes"
+							    : p->setsid == TRI_NO ? "no"
+										  : "auto");
 		for (int r = 0; r < NLIMITS; r++) {
 			if (!p->limits[r].at.file)
 				continue;
@@ -231,17 +234,21 @@ int tool_check(int argc, char **argv)
 			jlist(&p->allow);
 			printf(",\"deny\":");
 			jlist(&p->deny);
-			printf(",\"action\":\"%s\",\"apply\":\"%s\",\"allowed_unconditionally\":%zu,\"instructions\":%zu",
-			       act, apply_names[pl.late], pl.nallowed, pl.late ? pl.late_bpf_len : pl.bpf_len);
+			printf(",\"action\":\"%s\",\"apply\":\"%s\",\"allowed_unconditionally\":%zu,"
+			       "\"instructions\":%zu",
+			       act, apply_names[pl.late], pl.nallowed,
+			       pl.late ? pl.late_bpf_len : pl.bpf_len);
 			printf(",\"address_families\":");
 			if (p->families_at.file)
 				jstr(a);
 			else
 				printf("null");
 			printf(",\"memory_deny_write_execute\":%s,\"lock_personality\":%s",
-			       p->mdwe == TRI_YES ? "true" : "false", p->lock_personality == TRI_YES ? "true" : "false");
+			       p->mdwe == TRI_YES ? "true" : "false",
+			       p->lock_personality == TRI_YES ? "true" : "false");
 			if (pl.late)
-				printf(",\"early_instructions\":%zu,\"deadline_ms\":%u", pl.bpf_len, pl.deadline_ms);
+				printf(",\"early_instructions\":%zu,\"deadline_ms\":%u", pl.bpf_len,
+				       pl.deadline_ms);
 			printf("}");
 		} else
 			printf("null");
@@ -254,10 +261,13 @@ int tool_check(int argc, char **argv)
 	list_text(&p->pass_fds, b, sizeof(b));
 	if (p->umask_at.file)
 		snprintf(um, sizeof(um), "%04o", (unsigned)p->umask);
-	printf(" 1 sanitise      environment %s%s%s%s, %zu set; descriptors passed:%s%s; umask %s; setsid %s\n",
-	       p->env == ENV_CLEAR ? "cleared" : "inherited less LD_*", p->env_keep.n ? " (keep " : "", a,
-	       p->env_keep.n ? ")" : "", p->env_set.n, p->pass_fds.n ? " " : " none", b, um,
-	       p->setsid == TRI_YES ? "yes" : p->setsid == TRI_NO ? "no" : "auto");
+	printf(
+	    " 1 sanitise      environment %s%s%s%s, %zu set; descriptors passed:%s%s; umask %s; setsid %s\n",
+	    p->env == ENV_CLEAR ? "cleared" : "inherited less LD_*", p->env_keep.n ? " (keep " : "", a,
+	    p->env_keep.n ? ")" : "", p->env_set.n, p->pass_fds.n ? " " : " none", b, um,
+	    p->setsid == TRI_YES  ? "yes"
+	    : p->setsid == TRI_NO ? "no"
+				  : "auto");
 	printf(" 2 rlimits       ");
 	for (int r = 0; r < NLIMITS; r++) {
 		if (!p->limits[r].at.file)
@@ -279,18 +289,22 @@ int tool_check(int argc, char **argv)
 		printf(" 7 identity      unchanged\n");
 	caps_text(pl.caps_keep, a, sizeof(a));
 	if (pl.caps)
-		printf(" 8 capabilities  keep %s; every other leaves every set, the bounding set included\n", a);
+		printf(" 8 capabilities  keep %s; every other leaves every set, the bounding set included\n",
+		       a);
 	else if (pl.late && pl.ids)
 		printf(" 8 capabilities  none, dropped with the uid change at the trigger\n");
 	else
 		printf(" 8 capabilities  unchanged\n");
-	printf(" 9 no_new_privs  %s; die_with_parent %s\n", pl.nnp ? "yes" : "no", pl.pdeathsig ? "yes" : "no");
+	printf(" 9 no_new_privs  %s; die_with_parent %s\n", pl.nnp ? "yes" : "no",
+	       pl.pdeathsig ? "yes" : "no");
 	if (pl.bpf || pl.late_bpf) {
 		list_text(&p->allow, a, sizeof(a));
 		list_text(&p->deny, b, sizeof(b));
-		printf("10 seccomp       %s%s%s%s%s; action %s; %zu syscalls allowed unconditionally; %zu instructions\n",
-		       p->allow_at.file ? "allow " : "deny-list", a, p->allow_at.file && p->deny.n ? " less " : "",
-		       p->allow_at.file ? "" : " ", b, act, pl.nallowed, pl.late ? pl.late_bpf_len : pl.bpf_len);
+		printf("10 seccomp       %s%s%s%s%s; action %s; %zu syscalls allowed unconditionally; %zu "
+		       "instructions\n",
+		       p->allow_at.file ? "allow " : "deny-list", a,
+		       p->allow_at.file && p->deny.n ? " less " : "", p->allow_at.file ? "" : " ", b, act,
+		       pl.nallowed, pl.late ? pl.late_bpf_len : pl.bpf_len);
 		families_text(p->families, a, sizeof(a));
 		printf("                address families %s; W^X %s; personality %s; apply %s",
 		       p->families_at.file ? a : "any", p->mdwe == TRI_YES ? "yes" : "no",
@@ -316,7 +330,7 @@ static int nfind;
 static struct finding finds[32];
 
 static struct finding *add(const char *check, int weight, double exposure, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static struct finding *add(const char *check, int weight, double exposure, const char *fmt, ...)
 {
@@ -338,13 +352,13 @@ static double set_allowed(const struct plan *pl, const char *set)
 	static bool member[FILTER_NR_MAX];
 	const struct sock_filter *bpf = pl->late ? pl->late_bpf : pl->bpf;
 	size_t len = pl->late ? pl->late_bpf_len : pl->bpf_len;
-	struct strlist l = { (char *[]){ (char *)set, NULL }, 1 };
+	struct strlist l = {(char *[]){(char *)set, NULL}, 1};
 	int total = 0, open = 0;
 
 	memset(member, 0, sizeof(member));
 	plan_expand(&l, member);
 	for (int nr = 0; nr < FILTER_NR_MAX; nr++) {
-		struct seccomp_data d = { .nr = nr, .arch = filter_native_arch() };
+		struct seccomp_data d = {.nr = nr, .arch = filter_native_arch()};
 		uint32_t a;
 
 		if (!member[nr])
@@ -356,20 +370,22 @@ static double set_allowed(const struct plan *pl, const char *set)
 	return total ? (double)open / total : 0;
 }
 
-#define DANGEROUS_CAPS                                                                                      \
-	((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_MODULE) | (1ull << CAP_SYS_PTRACE) | (1ull << CAP_SYS_RAWIO) | \
-	 (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) | (1ull << CAP_SETUID) |                        \
-	 (1ull << CAP_SETGID) | (1ull << CAP_SETPCAP) | (1ull << CAP_NET_ADMIN) | (1ull << CAP_SYS_BOOT) |          \
-	 (1ull << CAP_CHOWN) | (1ull << CAP_FOWNER) | (1ull << CAP_SYS_CHROOT) | (1ull << CAP_BPF) |                \
-	 (1ull << CAP_MKNOD) | (1ull << CAP_LINUX_IMMUTABLE) | (1ull << CAP_MAC_ADMIN) | (1ull << CAP_MAC_OVERRIDE))
+#define DANGEROUS_CAPS                                                                                       \
+	((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_MODULE) | (1ull << CAP_SYS_PTRACE) |                     \
+	 (1ull << CAP_SYS_RAWIO) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) |              \
+	 (1ull << CAP_SETUID) | (1ull << CAP_SETGID) | (1ull << CAP_SETPCAP) | (1ull << CAP_NET_ADMIN) |     \
+	 (1ull << CAP_SYS_BOOT) | (1ull << CAP_CHOWN) | (1ull << CAP_FOWNER) | (1ull << CAP_SYS_CHROOT) |    \
+	 (1ull << CAP_BPF) | (1ull << CAP_MKNOD) | (1ull << CAP_LINUX_IMMUTABLE) | (1ull << CAP_MAC_ADMIN) | \
+	 (1ull << CAP_MAC_OVERRIDE))
 
 int tool_audit(int argc, char **argv)
 {
 	static struct policy pol;
 	static struct plan pl;
-	static const char *const risky_sets[] = { "@mount", "@module", "@debug", "@raw-io", "@privileged", "@reboot",
-						  "@swap", "@clock", "@cpu-emulation", "@obsolete", "@keyring" };
-	struct opts o = { 0 };
+	static const char *const risky_sets[] = {"@mount",	   "@module",	"@debug",  "@raw-io",
+						 "@privileged",	   "@reboot",	"@swap",   "@clock",
+						 "@cpu-emulation", "@obsolete", "@keyring"};
+	struct opts o = {0};
 	const struct policy *p = &pol;
 	bool root = true, filter;
 	double sum = 0, total = 0, score;
@@ -382,19 +398,21 @@ int tool_audit(int argc, char **argv)
 	filter = pl.bpf || pl.late_bpf;
 	root = !pl.ids || pl.uid == 0;
 
-	add("identity", 15, root ? 1 : 0, root ? "runs as root (no [identity] user, or uid 0)" : "runs as uid %u",
-	    (unsigned)pl.uid);
+	add("identity", 15, root ? 1 : 0,
+	    root ? "runs as root (no [identity] user, or uid 0)" : "runs as uid %u", (unsigned)pl.uid);
 	if (pl.caps) {
-		int n = __builtin_popcountll(pl.caps_keep & DANGEROUS_CAPS), k = __builtin_popcountll(pl.caps_keep);
+		int n = __builtin_popcountll(pl.caps_keep & DANGEROUS_CAPS),
+		    k = __builtin_popcountll(pl.caps_keep);
 
 		caps_text(pl.caps_keep, buf, sizeof(buf));
-		add("capabilities", 15, n ? 0.5 + 0.5 * (n > 4 ? 1 : n / 4.0) : (k ? 0.15 : 0), "keeps %s", buf);
+		add("capabilities", 15, n ? 0.5 + 0.5 * (n > 4 ? 1 : n / 4.0) : (k ? 0.15 : 0), "keeps %s",
+		    buf);
 	} else if (pl.late && pl.ids && pl.uid != 0)
 		add("capabilities", 15, 0, "all dropped with the uid change at the trigger");
 	else
 		add("capabilities", 15, root ? 1 : 0.2,
-		    root ? "no [capabilities]: root keeps every capability" :
-			   "no [capabilities]: the bounding set is left as inherited");
+		    root ? "no [capabilities]: root keeps every capability"
+			 : "no [capabilities]: the bounding set is left as inherited");
 	add("no_new_privs", 10, pl.nnp ? 0 : 1, pl.nnp ? "set" : "off: setuid binaries can gain privileges");
 	if (!filter)
 		add("seccomp", 15, 1, "no syscall filter");
@@ -409,20 +427,24 @@ int tool_audit(int argc, char **argv)
 	}
 	add("foreign-abi", 3, filter ? 0 : 1,
 	    filter ? "foreign architectures and x32 killed" : "i386 and x32 syscalls unfiltered");
-	add("address-families", 5, p->families_at.file ? __builtin_popcountll(p->families) / 46.0 : (filter ? 1 : 1),
+	add("address-families", 5,
+	    p->families_at.file ? __builtin_popcountll(p->families) / 46.0 : (filter ? 1 : 1),
 	    p->families_at.file ? "restricted" : "any socket family");
 	add("write-xor-execute", 3, p->mdwe == TRI_YES ? 0 : 1,
 	    p->mdwe == TRI_YES ? "W+X memory refused" : "W+X memory allowed");
 	add("personality", 2, p->lock_personality == TRI_YES ? 0 : 1,
 	    p->lock_personality == TRI_YES ? "locked" : "personality changes allowed");
 	add("late-window", 5, pl.late ? 0.4 : 0,
-	    pl.late ? "the service's initialisation runs before the filter (early filter %s)" : "filter before exec",
+	    pl.late ? "the service's initialisation runs before the filter (early filter %s)"
+		    : "filter before exec",
 	    pl.bpf ? "present" : "none");
-	add("filesystem", 10, p->chroot ? 0.3 : 1, p->chroot ? "chroot %s" : "the whole filesystem is visible",
-	    p->chroot ? p->chroot : "");
+	add("filesystem", 10, p->chroot ? 0.3 : 1,
+	    p->chroot ? "chroot %s" : "the whole filesystem is visible", p->chroot ? p->chroot : "");
 	add("namespaces", 5, 1, "no namespaces (not in this version)");
 	add("core-dumps", 2, p->limits[RLIMIT_CORE].at.file && p->limits[RLIMIT_CORE].hard == 0 ? 0 : 1,
-	    p->limits[RLIMIT_CORE].at.file && p->limits[RLIMIT_CORE].hard == 0 ? "off" : "allowed (memory may leak to disk)");
+	    p->limits[RLIMIT_CORE].at.file && p->limits[RLIMIT_CORE].hard == 0
+		? "off"
+		: "allowed (memory may leak to disk)");
 	add("process-limit", 2, p->limits[RLIMIT_NPROC].at.file ? 0 : 1,
 	    p->limits[RLIMIT_NPROC].at.file ? "nproc limited" : "no nproc limit (fork bombs)");
 	add("descriptor-limit", 1, p->limits[RLIMIT_NOFILE].at.file ? 0 : 1,
@@ -445,7 +467,8 @@ int tool_audit(int argc, char **argv)
 		for (int i = 0; i < nfind; i++) {
 			printf("%s{\"check\":", i ? "," : "");
 			jstr(finds[i].check);
-			printf(",\"exposure\":%.2f,\"weight\":%d,\"detail\":", finds[i].exposure, finds[i].weight);
+			printf(",\"exposure\":%.2f,\"weight\":%d,\"detail\":", finds[i].exposure,
+			       finds[i].weight);
 			jstr(finds[i].what);
 			printf("}");
 		}
@@ -453,12 +476,17 @@ int tool_audit(int argc, char **argv)
 	} else {
 		printf("%-18s %8s %6s  %s\n", "CHECK", "EXPOSURE", "WEIGHT", "DETAIL");
 		for (int i = 0; i < nfind; i++)
-			printf("%-18s %8.2f %6d  %s\n", finds[i].check, finds[i].exposure, finds[i].weight, finds[i].what);
+			printf("%-18s %8.2f %6d  %s\n", finds[i].check, finds[i].exposure, finds[i].weight,
+			       finds[i].what);
 		printf("\n%s: exposure %.1f of 10.0 (%s)\n", o.policy, score,
-		       score < 2 ? "good" : score < 4 ? "fair" : score < 7 ? "exposed" : "unsafe");
+		       score < 2   ? "good"
+		       : score < 4 ? "fair"
+		       : score < 7 ? "exposed"
+				   : "unsafe");
 	}
 	if (o.threshold_set && score > o.threshold) {
-		fprintf(stderr, "harden-exec: audit: exposure %.1f is above the threshold %.1f\n", score, o.threshold);
+		fprintf(stderr, "harden-exec: audit: exposure %.1f is above the threshold %.1f\n", score,
+			o.threshold);
 		return 1;
 	}
 	return 0;
@@ -527,12 +555,12 @@ static void verify_thread(const struct plan *pl, const char *pid, const char *ti
 	if (read_status(path, buf, sizeof(buf)))
 		return; /* the thread ended meanwhile */
 	if (pl->ids) {
-		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->uid, (unsigned)pl->uid, (unsigned)pl->uid,
-			 (unsigned)pl->uid);
+		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->uid, (unsigned)pl->uid,
+			 (unsigned)pl->uid, (unsigned)pl->uid);
 		if (!(v = status_field(buf, "Uid")) || strcmp(v, want))
 			mismatch("thread %s: Uid %s, policy %s", tid, v ? v : "?", want);
-		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->gid, (unsigned)pl->gid, (unsigned)pl->gid,
-			 (unsigned)pl->gid);
+		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->gid, (unsigned)pl->gid,
+			 (unsigned)pl->gid, (unsigned)pl->gid);
 		if (!(v = status_field(buf, "Gid")) || strcmp(v, want))
 			mismatch("thread %s: Gid %s, policy %s", tid, v ? v : "?", want);
 		if (pl->set_groups && (v = status_field(buf, "Groups"))) {
@@ -543,19 +571,21 @@ static void verify_thread(const struct plan *pl, const char *pid, const char *ti
 			for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 				size_t j;
 
-				for (j = 0; j < pl->ngroups && pl->groups[j] != (gid_t)strtoul(tok, NULL, 10); j++)
+				for (j = 0; j < pl->ngroups && pl->groups[j] != (gid_t)strtoul(tok, NULL, 10);
+				     j++)
 					;
 				if (j == pl->ngroups)
 					mismatch("thread %s: in group %s, not in the policy", tid, tok);
 				n++;
 			}
 			if (n != pl->ngroups)
-				mismatch("thread %s: %zu supplementary groups, policy %zu", tid, n, pl->ngroups);
+				mismatch("thread %s: %zu supplementary groups, policy %zu", tid, n,
+					 pl->ngroups);
 		}
 	}
 	if (pl->caps || (pl->late && pl->ids && pl->uid != 0)) {
 		uint64_t keep = pl->caps ? pl->caps_keep : 0;
-		static const char *const sets[] = { "CapPrm", "CapEff", "CapInh", "CapAmb", "CapBnd" };
+		static const char *const sets[] = {"CapPrm", "CapEff", "CapInh", "CapAmb", "CapBnd"};
 
 		for (int i = 0; i < 5; i++) {
 			if (pl->late && i >= 2)
@@ -574,7 +604,8 @@ static void verify_thread(const struct plan *pl, const char *pid, const char *ti
 		if (!(v = status_field(buf, "Seccomp")) || strcmp(v, "2"))
 			mismatch("thread %s: Seccomp %s, policy 2 (filter)", tid, v ? v : "?");
 		if (!(v = status_field(buf, "Seccomp_filters")) || sscanf(v, "%u", &n) != 1 || n < want_n)
-			mismatch("thread %s: Seccomp_filters %s, policy at least %u", tid, v ? v : "?", want_n);
+			mismatch("thread %s: Seccomp_filters %s, policy at least %u", tid, v ? v : "?",
+				 want_n);
 	}
 	(void)p;
 }
@@ -582,14 +613,22 @@ static void verify_thread(const struct plan *pl, const char *pid, const char *ti
 static void verify_limits(const struct plan *pl, const char *pid)
 {
 	static const char *const names[NLIMITS] = {
-		[RLIMIT_CPU] = "Max cpu time", [RLIMIT_FSIZE] = "Max file size", [RLIMIT_DATA] = "Max data size",
-		[RLIMIT_STACK] = "Max stack size", [RLIMIT_CORE] = "Max core file size",
-		[RLIMIT_RSS] = "Max resident set", [RLIMIT_NPROC] = "Max processes",
-		[RLIMIT_NOFILE] = "Max open files", [RLIMIT_MEMLOCK] = "Max locked memory",
-		[RLIMIT_AS] = "Max address space", [RLIMIT_LOCKS] = "Max file locks",
-		[RLIMIT_SIGPENDING] = "Max pending signals", [RLIMIT_MSGQUEUE] = "Max msgqueue size",
-		[RLIMIT_NICE] = "Max nice priority", [RLIMIT_RTPRIO] = "Max realtime priority",
-		[RLIMIT_RTTIME] = "Max realtime timeout",
+	    [RLIMIT_CPU] = "Max cpu time",
+	    [RLIMIT_FSIZE] = "Max file size",
+	    [RLIMIT_DATA] = "Max data size",
+	    [RLIMIT_STACK] = "Max stack size",
+	    [RLIMIT_CORE] = "Max core file size",
+	    [RLIMIT_RSS] = "Max resident set",
+	    [RLIMIT_NPROC] = "Max processes",
+	    [RLIMIT_NOFILE] = "Max open files",
+	    [RLIMIT_MEMLOCK] = "Max locked memory",
+	    [RLIMIT_AS] = "Max address space",
+	    [RLIMIT_LOCKS] = "Max file locks",
+	    [RLIMIT_SIGPENDING] = "Max pending signals",
+	    [RLIMIT_MSGQUEUE] = "Max msgqueue size",
+	    [RLIMIT_NICE] = "Max nice priority",
+	    [RLIMIT_RTPRIO] = "Max realtime priority",
+	    [RLIMIT_RTTIME] = "Max realtime timeout",
 	};
 	char path[64], line[256];
 	FILE *f;
@@ -612,7 +651,8 @@ static void verify_limits(const struct plan *pl, const char *pid)
 			/* A service may move its soft limit; the hard one is the promise. */
 			h = !strcmp(hard, "unlimited") ? RLIM_INFINITY : strtoull(hard, NULL, 10);
 			if (h != ls->hard)
-				mismatch("limit %s: hard %s, policy %llu", limit_name(r), hard, (unsigned long long)ls->hard);
+				mismatch("limit %s: hard %s, policy %llu", limit_name(r), hard,
+					 (unsigned long long)ls->hard);
 		}
 	fclose(f);
 }
@@ -621,7 +661,7 @@ int tool_verify(int argc, char **argv)
 {
 	static struct policy pol;
 	static struct plan pl;
-	struct opts o = { 0 };
+	struct opts o = {0};
 	char path[PATH_MAX], root[PATH_MAX];
 	struct dirent *e;
 	ssize_t n;
