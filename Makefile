@@ -42,15 +42,19 @@ OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
 TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest
+# Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
+ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
+TEST_BINS += $(ATTACKS) $(B)/tests/faultinject.so
 
 .DELETE_ON_ERROR:
 .PHONY: all check bench install uninstall clean demo lint format-check
+.PHONY: fuzz analyze
 
 all: $(B)/harden-exec $(B)/libharden.so $(TEST_BINS)
 
 # The preload shim: no libseccomp, no INI parser, and it exports nothing
 # but the symbols it interposes (each marked with HARDEN_EXPORT).
-SHIM_SRC = shim/shim.c
+SHIM_SRC = shim/shim.c shim/late.c
 SHIM_OBJ = $(patsubst %.c,$(B)/pic/%.o,$(SHIM_SRC))
 SHIM_CFLAGS = $(filter-out -fPIE,$(ALL_CFLAGS)) -fPIC -fvisibility=hidden
 
@@ -91,6 +95,54 @@ $(B)/tests/setcheck: tests/helpers/setcheck.c wrapper/sets.c wrapper/sets.h
 $(B)/tests/filtertest: tests/helpers/filtertest.c core/filter.c core/filter.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/helpers/filtertest.c core/filter.c
+
+# Attackers run as the service, also alone in a chroot and as a setuid
+# copy: static, like the probe.
+$(B)/tests/attacks/%: tests/attacks/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+# LD_PRELOADed into harden-exec by tests/t/77-fault.t to fail one call.
+# A test artefact: never installed.
+$(B)/tests/faultinject.so: tests/helpers/faultinject.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden $(LDFLAGS) \
+		-o $@ $< -ldl
+
+# Parser and plan fuzzing with libFuzzer (clang): see tests/fuzz/fuzz_policy.c.
+# A crash is saved as tests/fixtures/fuzz-*.ini, which 75-fuzz-regress.t runs.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR = build/fuzz
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -D_GNU_SOURCE -DHARDEN_VERSION='"$(VERSION)"' \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS)
+FUZZ_SRC = tests/fuzz/fuzz_policy.c $(CORE_SRC) $(filter-out wrapper/main.c,$(WRAPPER_SRC))
+
+$(FUZZ_DIR)/fuzz_policy: $(FUZZ_SRC) $(HDRS) $(B)/baseline.c
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs $(FUZZ_CC) (apt-get install clang)"; exit 1; }
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wl,--wrap=die -o $@ $(FUZZ_SRC) $(B)/baseline.c $(PKG_LIBS)
+	touch $(FUZZ_DIR)/libharden.so  # plan_build looks for the shim beside the program
+
+fuzz: $(FUZZ_DIR)/fuzz_policy
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	@rm -f $(FUZZ_DIR)/artifacts/*
+	$(FUZZ_DIR)/fuzz_policy -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-max_len=4096 -detect_leaks=0 -dict=tests/fuzz/policy.dict -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_DIR)/artifacts/ $(FUZZ_DIR)/corpus tests/fixtures conf \
+	|| { for f in $(FUZZ_DIR)/artifacts/*; do [ -f "$$f" ] || continue; \
+		n=tests/fixtures/fuzz-$$(sha1sum "$$f" | cut -c1-12).ini; \
+		cp "$$f" "$$n" && chmod 0644 "$$n" && echo "make fuzz: new regression fixture $$n"; \
+	     done; exit 1; }
+
+# Static analysis: cppcheck, then clang-tidy with the checks in .clang-tidy.
+ANALYZE_SRC = $(CORE_SRC) $(WRAPPER_SRC) $(wildcard shim/*.c)
+ANALYZE_FLAGS = -D_GNU_SOURCE -DHARDEN_VERSION='"$(VERSION)"' -Icore -Iwrapper -Ishim $(PKG_CFLAGS)
+
+analyze:
+	cppcheck --error-exitcode=1 --enable=warning,portability --inline-suppr -q --std=c11 \
+		--library=posix $(ANALYZE_FLAGS) $(ANALYZE_SRC)
+	clang-tidy --quiet $(ANALYZE_SRC) -- -std=gnu11 $(ANALYZE_FLAGS)
 
 # The syscall microbenchmark (scripts/bench): dynamic, so that a late
 # apply can preload into it; a static copy for the peak-RSS row.

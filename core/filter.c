@@ -47,6 +47,12 @@
 #define OFF_ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
 #endif
 
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+#define OFF_ARG_HI(i) (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
+#else
+#define OFF_ARG_HI(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#endif
+
 #define X32_SYSCALL_BIT 0x40000000u
 
 uint32_t filter_native_arch(void)
@@ -154,9 +160,15 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 		return;
 	case CHK_SIGSYS:
 		/* After a late filter, SIGSYS belongs to the shim's violation
-		 * reporter: a service handler could swallow a refused call. */
+		 * reporter: a handler of the service's could swallow a refused
+		 * call. Queries (a NULL new action, all 64 bits) still pass. */
 		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(0));
 		emit(g, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, SIGSYS);
+		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
+		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(1));
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0);
+		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_HI(1));
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
 		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
 		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
 		return;

@@ -159,9 +159,11 @@ static void reset_signals(void)
 
 /*
  * Leave the terminal: a process that shares the caller's controlling
- * terminal can push input into it (TIOCSTI, CVE-2017-5226). setsid()
- * fails for a process group leader (a shell's job), so then give up the
- * terminal with TIOCNOTTY, which makes TIOCSTI answer EPERM all the same.
+ * terminal can push input into it (TIOCSTI, CVE-2017-5226) unless it
+ * holds CAP_SYS_ADMIN, which only the seccomp rule stops. setsid() fails
+ * for a process group leader (a shell's job): then give up the terminal
+ * with TIOCNOTTY, which makes TIOCSTI answer EPERM all the same. A session
+ * leader already (a systemd service) only needs to give up its terminal.
  */
 static int leave_terminal(const struct plan *pl)
 {
@@ -176,12 +178,12 @@ static int leave_terminal(const struct plan *pl)
 	if (setsid() < 0) {
 		struct sigaction ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
 
-		if (errno != EPERM || pl->setsid == TRI_YES)
+		if (errno != EPERM || (pl->setsid == TRI_YES && getsid(0) != getpid()))
 			fail("sanitise", o, "setsid");
 		/* A session leader giving up its terminal sends SIGHUP to the
 		 * foreground group, which may be ours: ignore it meanwhile. */
 		sigaction(SIGHUP, &ign, NULL);
-		if (ioctl(tty, TIOCNOTTY) < 0)
+		if (tty >= 0 && ioctl(tty, TIOCNOTTY) < 0)
 			fail("sanitise", o, "TIOCNOTTY");
 		sigaction(SIGHUP, &dfl, NULL);
 	}
@@ -567,7 +569,7 @@ _Noreturn void apply_all(struct plan *pl)
 	path = resolve_command(pl, &status);
 	if (!path)
 		die(status, "%s: %s", pl->argv[0],
-		    status == EXIT_NOTFOUND ? "command not found" : "permission denied");
+		    status == EXIT_NOTFOUND ? "command not found" : "Permission denied");
 	if (pl->late)
 		apply_late(pl, path);
 	/* 10. seccomp last, so the filter need not allow the setup above. */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <linux/capability.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -168,6 +169,25 @@ static void plan_sanitise(struct plan *pl, const struct policy *p)
 
 /* ---- 5. filesystem ---- */
 
+/* The workdir must exist where the service will look: inside the chroot
+ * when there is one (RESOLVE_IN_ROOT resolves as if chrooted). */
+static void plan_workdir(const struct plan *pl, const struct policy *p)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	int fd;
+
+	if (!p->workdir)
+		return;
+	if (pl->root_fd >= 0)
+		fd = (int)syscall(SYS_openat2, pl->root_fd, p->workdir, &how, sizeof(how));
+	else
+		fd = open(p->workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		die(EXIT_HARDEN, "%s[filesystem] workdir = %s: %s%s", where(&p->workdir_at), p->workdir,
+		    strerror(errno), pl->root_fd >= 0 ? " (inside the chroot)" : "");
+	close(fd);
+}
+
 /*
  * Open the chroot folder without following any symlink on the way
  * (openat2 RESOLVE_NO_SYMLINKS), check it on the opened descriptor, and
@@ -183,8 +203,10 @@ static void plan_filesystem(struct plan *pl, const struct policy *p)
 
 	pl->root_fd = -1;
 	pl->workdir = p->workdir;
-	if (!p->chroot)
+	if (!p->chroot) {
+		plan_workdir(pl, p);
 		return;
+	}
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, p->chroot, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS)
 		fd = open(p->chroot, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -201,6 +223,7 @@ static void plan_filesystem(struct plan *pl, const struct policy *p)
 		    where(&p->chroot_at), p->chroot);
 	pl->root_fd = fd;
 	pl->internal_fds[pl->ninternal++] = fd;
+	plan_workdir(pl, p);
 }
 
 /* ---- 7. identity ---- */
@@ -259,9 +282,24 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 	}
 	if (p->group)
 		pl->gid = resolve_group(&p->group_at, "group", p->group);
+	/* The new user's own HOME, USER and LOGNAME, as login(1) and
+	 * systemd's User= give them, unless env_set says otherwise. */
+	if (pw) {
+		char *e[3];
+		size_t n = 0;
+
+		while (pl->envp[n])
+			n++;
+		if (asprintf(&e[0], "HOME=%s", pw->pw_dir) < 0 || asprintf(&e[1], "USER=%s", pw->pw_name) < 0 ||
+		    asprintf(&e[2], "LOGNAME=%s", pw->pw_name) < 0)
+			die(EXIT_HARDEN, "out of memory");
+		for (int i = 0; i < 3; i++)
+			if (!name_in(&p->env_set, e[i]))
+				env_put(&pl->envp, &n, e[i]);
+	}
 
 	/* A user change drops inherited supplementary groups unless asked. */
-	pl->set_groups = p->user || p->groups;
+	pl->set_groups = true;
 	switch (p->groups) {
 	case GROUPS_UNSET:
 	case GROUPS_NONE:
@@ -296,11 +334,57 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 
 /* ---- 8. capabilities ---- */
 
+/* Permitted and effective capabilities of this process now. */
+static void current_caps(uint64_t *perm, uint64_t *eff)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2] = {{0}};
+
+	*perm = *eff = 0;
+	if (syscall(SYS_capget, &h, d))
+		return;
+	*perm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
+}
+
+/* A hard limit can only go up with CAP_SYS_RESOURCE: say so now. */
+static void plan_limits(const struct policy *p)
+{
+	uint64_t perm, eff;
+
+	current_caps(&perm, &eff);
+	if (eff & (1ull << CAP_SYS_RESOURCE))
+		return;
+	for (int r = 0; r < NLIMITS; r++) {
+		const struct limit_setting *ls = &p->limits[r];
+		struct rlimit cur;
+
+		if (!ls->at.file || getrlimit(r, &cur) || cur.rlim_max == RLIM_INFINITY)
+			continue;
+		if (ls->hard != RLIM_INFINITY && ls->hard <= cur.rlim_max)
+			continue;
+		die(EXIT_HARDEN, "%s[limits] %s: the hard limit is %llu now; raising it needs CAP_SYS_RESOURCE",
+		    where(&ls->at), limit_name(r), (unsigned long long)cur.rlim_max);
+	}
+}
+
 static void plan_caps(struct plan *pl, const struct policy *p)
 {
+	uint64_t perm, eff;
+
 	pl->last_cap = (int)cap_max_bits() - 1;
 	if (!p->caps_keep_at.file)
 		return;
+	current_caps(&perm, &eff);
+	for (int c = 0; c < 64; c++)
+		if (p->caps_keep & ~perm & (1ull << c)) {
+			char *name = cap_to_name(c);
+
+			for (char *q = name; q && *q; q++)
+				*q = (char)toupper((unsigned char)*q);
+			die(EXIT_HARDEN, "%s[capabilities] keep: %s: this process does not have it to keep",
+			    where(&p->caps_keep_at), name ? name : "?");
+		}
 	pl->caps = true;
 	pl->caps_keep = p->caps_keep;
 	for (int c = pl->last_cap + 1; c < 64; c++)
@@ -388,7 +472,12 @@ static void build_spec(struct filter_spec *spec, const struct policy *p, const s
 	memset(in_deny, 0, sizeof(in_deny));
 	plan_expand(deny, in_deny);
 	if (allow) {
+		/* As systemd's SystemCallFilter=: an allow-list always
+		 * includes what every program needs to start and exit. */
+		static char *dflt[] = {"@default", NULL};
+
 		plan_expand(allow, in_allow);
+		plan_expand(&(struct strlist){dflt, 1}, in_allow);
 		filter_spec_init(spec, refuse);
 		for (int nr = 0; nr < FILTER_NR_MAX; nr++)
 			if (in_allow[nr] && !in_deny[nr])
@@ -440,8 +529,9 @@ static struct sock_filter *compile(const struct filter_spec *spec, size_t *len, 
 	int n = filter_build(spec, bpf, FILTER_MAX_INSNS);
 
 	if (n < 0)
-		die(EXIT_HARDEN, "%s[seccomp]: the filter does not fit in %d instructions", where(o),
-		    FILTER_MAX_INSNS);
+		die(EXIT_HARDEN, "%s[seccomp]: %s", where(o),
+		    errno == ENOTSUP ? "seccomp filters are not generated for this architecture yet"
+				     : "the filter does not fit in 4096 instructions");
 	*len = (size_t)n;
 	return bpf;
 }
@@ -452,7 +542,9 @@ static void check_execve(const struct sock_filter *bpf, size_t len, const struct
 {
 	struct seccomp_data d = {.nr = __NR_execve, .arch = filter_native_arch()};
 
-	if ((filter_run(bpf, len, &d) & SECCOMP_RET_ACTION_FULL) != SCMP_ACT_ALLOW)
+	uint32_t a = filter_run(bpf, len, &d) & SECCOMP_RET_ACTION_FULL;
+
+	if (a != SCMP_ACT_ALLOW && a != SCMP_ACT_LOG)
 		die(EXIT_HARDEN,
 		    "%s[seccomp]: the filter refuses execve, so the service could never start "
 		    "(hint: allow execve here; forbidding it for the service needs a late apply)",
@@ -463,19 +555,22 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 {
 	static struct filter_spec spec;
 	uint32_t action = p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS;
-	const struct origin *o = p->allow_at.file ? &p->allow_at : &p->deny_at;
+	static bool denied[FILTER_NR_MAX];
+	const struct origin *o;
 	const struct strlist *allow = p->allow_at.file ? &p->allow : NULL;
 	bool any = p->allow_at.file || p->deny_at.file || p->families_at.file || p->mdwe == TRI_YES ||
 		   p->lock_personality == TRI_YES;
 
 	if (!p->early_deny_at.file && !any)
 		return;
+	memset(denied, 0, sizeof(denied));
+	plan_expand(&p->deny, denied);
+	o = p->allow_at.file && !denied[__NR_execve] ? &p->allow_at : &p->deny_at;
 	if (pl->late) {
 		uint32_t kind = action & SECCOMP_RET_ACTION_FULL;
 
 		if (!any)
-			die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny",
-			    where(&p->apply_at));
+			return; /* refused in plan_late */
 		/* Refused calls trap, so the shim can say which one it was and
 		 * then do what the policy asked (kill, or return the errno). */
 		pl->report = kind == SCMP_ACT_KILL_PROCESS || kind == SECCOMP_RET_ERRNO;
@@ -516,6 +611,15 @@ static void plan_late(struct plan *pl, const struct policy *p)
 			    where(&p->deadline_ms_at));
 		return;
 	}
+	if (!pl->late_bpf)
+		die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny", where(&p->apply_at));
+	/* The kernel drops SIGKILL sent to a pid namespace's init from inside
+	 * the namespace: the watchdog could not enforce the deadline. */
+	if (getpid() == 1)
+		die(EXIT_HARDEN,
+		    "%s[seccomp] apply: a late apply cannot run as pid 1 (the deadline could not be enforced): "
+		    "start harden-exec under an init (docker run --init) or use apply = exec",
+		    where(&p->apply_at));
 	if (!pl->nnp)
 		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs",
 		    where(&p->no_new_privs_at));
@@ -564,6 +668,7 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	plan_sanitise(pl, p);
 	plan_filesystem(pl, p);
 	plan_identity(pl, p);
+	plan_limits(p);
 	plan_caps(pl, p);
 	pl->nnp = p->no_new_privs != TRI_NO;
 	pl->pdeathsig = p->die_with_parent == TRI_YES;

@@ -39,6 +39,7 @@ struct loader {
 	int indented;		/* that line began with blank space */
 	int depth;
 	int keys_seen; /* outside [policy]: include must come first */
+	int caps_none, families_none; /* "none" given: no names may follow */
 	char seen[MAX_KEYS][64];
 	size_t nseen;
 	struct policy_error *err;
@@ -394,11 +395,15 @@ static int set_limit(struct loader *l, const struct key *k, const char *v, int c
 		*colon = '\0';
 	if (parse_rlim(buf, units, max, &soft) ||
 	    (colon ? parse_rlim(colon + 1, units, max, &hard) : (hard = soft, 0))) {
+		char range[48] = "a number";
+
+		if (max != ULLONG_MAX)
+			snprintf(range, sizeof(range), "a number from 0 to %llu", max);
 		fail(l, "[limits] %s = %s: expected %s, or SOFT:HARD, or unlimited", k->name, v,
 		     units == size_units   ? "a size such as 64K, 16M or 2G"
 		     : units == sec_units  ? "seconds, or a time such as 90s, 5m or 1h"
 		     : units == usec_units ? "microseconds, or a time such as 500ms or 2s"
-					   : "a number");
+					   : range);
 		return -1;
 	}
 	if (soft != RLIM_INFINITY && (hard == RLIM_INFINITY ? 0 : soft > hard)) {
@@ -425,8 +430,14 @@ static int set_caps(struct loader *l, const struct key *k, const char *v, int co
 	if (!cont)
 		l->p->caps_keep = 0;
 	if (!cont && add.n == 1 && !strcmp(add.v[0], "none")) {
+		l->caps_none = 1;
 		strlist_free(&add);
 		return 0;
+	}
+	if (l->caps_none && cont) {
+		fail(l, "[capabilities] keep: none cannot be continued with names");
+		strlist_free(&add);
+		return -1;
 	}
 	for (size_t i = 0; i < add.n && !rc; i++) {
 		char lower[64];
@@ -528,7 +539,7 @@ static int set_apply(struct loader *l, const struct key *k, const char *v, int c
 
 static int set_deadline(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	static const struct unit ms_units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"", 1000}, {NULL, 0}};
+	static const struct unit ms_units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"", 1000}, {NULL, 0}};
 	unsigned long long ms;
 
 	(void)k;
@@ -552,8 +563,14 @@ static int set_families(struct loader *l, const struct key *k, const char *v, in
 	if (!cont)
 		l->p->families = 0;
 	if (!cont && add.n == 1 && !strcmp(add.v[0], "none")) {
+		l->families_none = 1;
 		strlist_free(&add);
 		return 0;
+	}
+	if (l->families_none && cont) {
+		fail(l, "[seccomp] address_families: none cannot be continued with names");
+		strlist_free(&add);
+		return -1;
 	}
 	for (size_t i = 0; i < add.n && !rc; i++) {
 		int af = family_lookup(add.v[i]);
@@ -670,8 +687,13 @@ static char *reader(char *str, int num, void *stream)
 
 	if (!l->indented && str[0] == '[') {
 		char *close = strchr(str, ']');
+		const char *rest = close ? close + 1 + strspn(close + 1, " \t\r\n") : NULL;
 
-		if (close) {
+		if (!close)
+			fail(l, "section header without ]");
+		else if (*rest && *rest != ';' && *rest != '#')
+			fail(l, "text after the section header");
+		else {
 			*close = '\0';
 			if (!known_section(str + 1))
 				fail(l, "[%s]: unknown section", str + 1);
@@ -679,6 +701,12 @@ static char *reader(char *str, int num, void *stream)
 				l->keys_seen = 1;
 			*close = ']';
 		}
+	} else if (!l->indented && str[0] != ';' && str[0] != '#') {
+		/* inih also splits at ':'; this format is key = value only. */
+		size_t sep = strcspn(str, "=:");
+
+		if (str[sep] == ':')
+			fail(l, "expected key = value, not key: value");
 	}
 	return str;
 }

@@ -109,6 +109,20 @@ int main(void)
 	ok(run(prog, len, arch, 135, 0xffffffffu, 0, 0) == SECCOMP_RET_ALLOW, "personality query allowed");
 	ok(run(prog, len, arch, 135, 0, 0, 0) == SECCOMP_RET_ALLOW, "personality PER_LINUX allowed");
 
+	/* rt_sigaction: a new SIGSYS handler refused, a query allowed. */
+	s.check[13] = CHK_SIGSYS;
+	len = filter_build(&s, prog, FILTER_MAX_INSNS);
+	ok(run(prog, len, arch, 13, 31, 0x7ffd00001000ull, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "rt_sigaction(SIGSYS, act) refused");
+	ok(run(prog, len, arch, 13, 31, 0x100000000ull, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "rt_sigaction(SIGSYS, act with a zero low half) refused");
+	ok(run(prog, len, arch, 13, 31, 0, 0x7ffd00002000ull) == SECCOMP_RET_ALLOW,
+	   "rt_sigaction(SIGSYS, NULL, old) allowed: a query");
+	ok(run(prog, len, arch, 13, 15, 0x7ffd00001000ull, 0) == SECCOMP_RET_ALLOW,
+	   "rt_sigaction(SIGTERM, act) allowed");
+	ok(run(prog, len, arch, 13, 0x100000000ull | 31, 0x7ffd00001000ull, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "rt_sigaction signal number compared on 32 bits");
+
 	/* A refused syscall is refused whatever its argument check. */
 	s.action[16] = SECCOMP_RET_KILL_PROCESS;
 	len = filter_build(&s, prog, FILTER_MAX_INSNS);

@@ -99,7 +99,8 @@ is "$(lim data)" "1073741824 1073741824" "limit data"
 is "$(line cwd)" "ok /tmp" "workdir"
 is "$(line fds)" "ok 0 1 2" "inherited descriptor 7 closed"
 is "$(printf '%s\n' "$out" | sed -n 's/^env //p' | sort | tr '\n' ' ')" \
-	"KEEPME=k PATH=/usr/bin:/bin SETME=1 " "environment: env_keep + env_set only"
+	"HOME=/nonexistent KEEPME=k LOGNAME=nobody PATH=/usr/bin:/bin SETME=1 USER=nobody " \
+	"environment: env_keep + env_set, and the new user's HOME, USER, LOGNAME"
 is "$(line umask)" "ok 0027" "umask"
 is "$(line sigmask)" "ok 0000000000000000" "blocked signal mask reset"
 is "$(line sigign)" "ok 0000000000000000" "ignored signals reset to default"
@@ -126,6 +127,24 @@ os.execv(sys.argv[1], sys.argv[1:])' "$H" "$inh" "$PROBE" env 2>&1)
 like "$out" "^env FOO=bar$" "env = inherit passes the caller's variables"
 unlike "$out" "^env LD_(PRELOAD|AUDIT)=" "env = inherit drops LD_PRELOAD and LD_AUDIT"
 like "$out" "^env LD_BIND_NOW=1$" "an LD_ variable named in env_keep passes"
+
+home=$(policy home <<'X'
+[exec]
+env = clear
+env_set = HOME=/srv
+[identity]
+user = nobody
+X
+)
+run "$H" "$home" "$PROBE" getenv HOME
+is "$(line getenv)" "ok /srv" "env_set HOME wins over the new user's HOME"
+grp=$(policy grp <<'X'
+[identity]
+group = nogroup
+X
+)
+run setpriv --groups=0,1,2 -- "$H" "$grp" "$PROBE" status
+is "$(field Groups)" "" "group alone also drops inherited supplementary groups"
 
 # ---- socket activation and pass_fds ----
 act=$(policy act <<'X'
