@@ -40,7 +40,7 @@
 const struct sysset sysset_table[] = {
     {
 	.name = "@default",
-	.help = "Calls every program needs; always allowed",
+	.help = "Calls every program needs; part of every allow-list",
 	.members = "arch_prctl brk cacheflush "
 		   "clock_getres clock_getres_time64 "
 		   "clock_gettime clock_gettime64 "
