@@ -146,6 +146,43 @@ X
 run setpriv --groups=0,1,2 -- "$H" "$grp" "$PROBE" status
 is "$(field Groups)" "" "group alone also drops inherited supplementary groups"
 
+# ---- no_new_privs = no, and include: both observed in the kernel ----
+nnp=$(policy nnp <<'X'
+[exec]
+no_new_privs = no
+X
+)
+run "$H" "$nnp" "$PROBE" status
+is "$(field NoNewPrivs)" 0 "no_new_privs = no leaves NoNewPrivs 0"
+run "$H" --baseline "$PROBE" status
+is "$(field NoNewPrivs)" 1 "... and the default (baseline) sets it"
+mkdir -p "$T/inc"
+policy inc/part <<'X' >/dev/null
+[limits]
+nofile = 77
+X
+chmod 0755 "$T/inc"
+incp=$(policy inc/main <<'X'
+[policy]
+include = part.ini
+[limits]
+core = 0
+X
+)
+run "$H" "$incp" "$PROBE" limits
+is "$(printf '%s\n' "$out" | awk '$2 == "nofile" { print $3, $4 }')" "77 77" "include: a relative include's limit applies"
+is "$(printf '%s\n' "$out" | awk '$2 == "core" { print $3, $4 }')" "0 0" "include: the including file's own keys apply too"
+over=$(policy over <<'X'
+[policy]
+include = baseline
+[seccomp]
+action = errno:EACCES
+X
+)
+run "$H" "$over" "$PROBE" ptrace_me status
+is "$(line ptrace_me)" "errno EACCES" "include = baseline: the baseline's deny-list with this file's action"
+is "$(field CapEff)" 0000000000000000 "include = baseline: the baseline's capability drop"
+
 # ---- socket activation and pass_fds ----
 act=$(policy act <<'X'
 [exec]
