@@ -134,6 +134,17 @@ int late_check_binary(const char *path, char *why, size_t len)
 			close(fd);
 			snprintf(interp, sizeof(interp), "%s", s);
 			path = interp;
+			base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
+			/* A shell or env(1) would take the preload and then exec
+			 * the real service without it. */
+			if (!strcmp(base, "sh") || !strcmp(base, "bash") || !strcmp(base, "dash") ||
+			    !strcmp(base, "zsh") || !strcmp(base, "ksh") || !strcmp(base, "env")) {
+				snprintf(why, len,
+					 "the command is a #! script for %s, which would start the service without "
+					 "the preload: name the service's own program",
+					 interp);
+				return -1;
+			}
 			continue;
 		}
 		if (elf_interp(fd, interp, sizeof(interp), why, len, path)) {

@@ -573,7 +573,10 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 			return; /* refused in plan_late */
 		/* Refused calls trap, so the shim can say which one it was and
 		 * then do what the policy asked (kill, or return the errno). */
-		pl->report = kind == SCMP_ACT_KILL_PROCESS || kind == SECCOMP_RET_ERRNO;
+		/* Only a kill is reported: a trap standing for an errno would
+		 * kill programs the service execs (no handler there) and
+		 * threads that block SIGSYS (the kernel then forces it). */
+		pl->report = kind == SCMP_ACT_KILL_PROCESS;
 		pl->violation_action = action;
 		build_spec(&spec, p, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
