@@ -41,7 +41,8 @@ WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wra
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
-TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest
+TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/shimtest \
+	$(B)/tests/lateserver
 # Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
 ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
 TEST_BINS += $(ATTACKS) $(B)/tests/faultinject.so
@@ -56,7 +57,9 @@ all: $(B)/harden-exec $(B)/libharden.so $(TEST_BINS)
 # but the symbols it interposes (each marked with HARDEN_EXPORT).
 SHIM_SRC = shim/shim.c shim/late.c
 SHIM_OBJ = $(patsubst %.c,$(B)/pic/%.o,$(SHIM_SRC))
-SHIM_CFLAGS = $(filter-out -fPIE,$(ALL_CFLAGS)) -fPIC -fvisibility=hidden
+# Never sanitizer-instrumented: it loads into services that do not carry
+# the sanitizer runtime, which must come first in the process.
+SHIM_CFLAGS = $(filter-out -fPIE -fsanitize=% -fno-sanitize-recover=%,$(ALL_CFLAGS)) -fPIC -fvisibility=hidden
 
 $(B)/pic/%.o: %.c $(HDRS) $(wildcard shim/*.h)
 	@mkdir -p $(dir $@)
@@ -143,6 +146,17 @@ analyze:
 	cppcheck --error-exitcode=1 --enable=warning,portability --inline-suppr -q --std=c11 \
 		--library=posix $(ANALYZE_FLAGS) $(ANALYZE_SRC)
 	clang-tidy --quiet $(ANALYZE_SRC) -- -std=gnu11 $(ANALYZE_FLAGS)
+
+# Builds handoff blobs by hand, good and bad, for the shim's tests.
+$(B)/tests/shimtest: tests/helpers/shimtest.c core/filter.c core/filter.h core/handoff.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/helpers/shimtest.c core/filter.c
+
+# A threaded server for late application: dynamic, so the shim loads,
+# and never sanitizer-built, since the shim is preloaded ahead of it.
+$(B)/tests/lateserver: tests/helpers/lateserver.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
 
 # The syscall microbenchmark (scripts/bench): dynamic, so that a late
 # apply can preload into it; a static copy for the peak-RSS row.

@@ -766,6 +766,23 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
+/*
+ * Names of the files loaded, for the origins in struct policy, which
+ * point at them for the life of the process.
+ */
+static const char *file_name(const char *path)
+{
+	static char *names[MAX_INCLUDE_DEPTH + 2];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i] && !strcmp(names[i], path))
+			return names[i];
+		if (!names[i])
+			return names[i] = xstrdup(path);
+	}
+	return xstrdup(path); /* more files than includes can nest: not reached */
+}
+
 static int load_text(struct policy *p, const char *file, char *text, size_t len, int depth,
 		     struct policy_error *err);
 
@@ -842,7 +859,7 @@ static int load_path(struct policy *p, const char *path, int depth, struct polic
 	}
 	if (read_trusted(path, &text, &len, err))
 		return -1;
-	rc = load_text(p, xstrdup(path), text, len, depth, err);
+	rc = load_text(p, file_name(path), text, len, depth, err);
 	return rc;
 }
 
