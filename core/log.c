@@ -63,6 +63,11 @@ static void emit(const char *kind, const char *step, const char *detail)
 		(void)!write(log_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
+int log_enabled(void)
+{
+	return mode != LOGM_QUIET;
+}
+
 void log_event(const char *step, const char *fmt, ...)
 {
 	char detail[1024];

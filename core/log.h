@@ -17,6 +17,9 @@ enum log_mode { LOGM_QUIET = 0, LOGM_TEXT, LOGM_JSON };
 /* Where events go; fatal errors always reach stderr as one line. */
 void log_setup(enum log_mode mode, int fd);
 
+/* Are events written at all? */
+int log_enabled(void);
+
 /* One event per applied step: step name and a detail line. */
 void log_event(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -475,9 +475,9 @@ static void apply_seccomp(const struct plan *pl)
 	/* Logged before: once loaded, write(2) may no longer be ours. */
 	if (pl->late)
 		log_event("seccomp", "early filter: %zu instructions", pl->bpf_len);
-	else
+	else if (log_enabled()) /* counting costs a name lookup per number */
 		log_event("seccomp", "%zu instructions, %zu syscalls allowed unconditionally", pl->bpf_len,
-			  pl->nallowed);
+			  plan_allowed(pl));
 	/* learn: the listener stays open, close-on-exec, for the supervisor
 	 * to take with pidfd_getfd while this process waits in execve. */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0,

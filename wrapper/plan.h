@@ -52,7 +52,6 @@ struct plan {
 	/* 10. seccomp */
 	struct sock_filter *bpf; /* NULL: no filter */
 	size_t bpf_len;
-	size_t nallowed; /* syscall numbers allowed whatever the arguments */
 
 	/* late application (apply = main|listen|accept|ready) */
 	int late; /* enum apply_mode; 0: everything at exec */
@@ -74,6 +73,9 @@ struct plan {
  * the passed descriptors being open, the sealed handoff.
  */
 void plan_build(struct plan *plan, const struct policy *pol, char **argv, bool dry);
+
+/* Real syscalls the (late, or only) filter allows whatever the arguments. */
+size_t plan_allowed(const struct plan *pl);
 
 /* Expand a list of syscall names and @sets into numbers (true = member). */
 void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX]);

@@ -236,7 +236,7 @@ int tool_check(int argc, char **argv)
 			jlist(&p->deny);
 			printf(",\"action\":\"%s\",\"apply\":\"%s\",\"allowed_unconditionally\":%zu,"
 			       "\"instructions\":%zu",
-			       act, apply_names[pl.late], pl.nallowed,
+			       act, apply_names[pl.late], plan_allowed(&pl),
 			       pl.late ? pl.late_bpf_len : pl.bpf_len);
 			printf(",\"address_families\":");
 			if (p->families_at.file)
@@ -304,7 +304,7 @@ int tool_check(int argc, char **argv)
 		       "instructions\n",
 		       p->allow_at.file ? "allow " : "deny-list", a,
 		       p->allow_at.file && p->deny.n ? " less " : "", p->allow_at.file ? "" : " ", b, act,
-		       pl.nallowed, pl.late ? pl.late_bpf_len : pl.bpf_len);
+		       plan_allowed(&pl), pl.late ? pl.late_bpf_len : pl.bpf_len);
 		families_text(p->families, a, sizeof(a));
 		printf("                address families %s; W^X %s; personality %s; apply %s",
 		       p->families_at.file ? a : "any", p->mdwe == TRI_YES ? "yes" : "no",
@@ -419,7 +419,7 @@ int tool_audit(int argc, char **argv)
 	else if (!p->allow_at.file)
 		add("seccomp", 15, 0.5, "a deny-list: every syscall not listed is allowed");
 	else
-		add("seccomp", 15, 0, "an allow-list: %zu syscalls allowed unconditionally", pl.nallowed);
+		add("seccomp", 15, 0, "an allow-list: %zu syscalls allowed unconditionally", plan_allowed(&pl));
 	for (int i = 0; i < nrisky; i++) {
 		double open = set_allowed(&pl, risky_sets[i]);
 
