@@ -167,3 +167,12 @@ for bad in magic version size unsealed trigger truncated missing-fd name reserve
 	like "$err" "^harden-exec: shim: " "handoff $bad: the shim says what is wrong"
 	[ -e "$T/ran" ] && fail "handoff $bad: the program never ran" || pass "handoff $bad: the program never ran"
 done
+
+# ---- the library itself ----
+is "$(nm -D --defined-only "$BUILD/libharden.so" | awk '{print $3}' | sort | tr '\n' ' ')" \
+	"__libc_start_main __poll_chk __ppoll_chk accept accept4 epoll_pwait epoll_pwait2 epoll_wait listen poll ppoll pselect select " \
+	"libharden.so exports only the functions it interposes"
+unlike "$(ldd "$BUILD/libharden.so")" "libseccomp|libinih|libcap" "libharden.so links neither libseccomp, nor inih, nor libcap"
+# Loaded by accident, without a handoff, it changes nothing.
+run env LD_PRELOAD="$BUILD/libharden.so" "$PY" -c 'print(open("/proc/self/status").read().split("Seccomp:")[1].split()[0])'
+is "$out" 0 "without a handoff the library does nothing"
