@@ -340,10 +340,15 @@ static _Noreturn void watchdog(const struct plan *pl, pid_t pid, int pidfd)
 			break;
 		poll(&pfd, 1, 10);
 	}
-	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
-		die(EXIT_HARDEN, "watchdog: pid %d did not reach its hardened state within %ums: killed",
-		    (int)pid, pl->deadline_ms);
-	_exit(poll(&pfd, 1, 0) != 0 ? 0 : EXIT_HARDEN);
+	/* Said before the kill, so that it comes before the service's end. */
+	fprintf(stderr, "harden-exec: watchdog: pid %d did not reach its hardened state within %ums: killed\n",
+		(int)pid, pl->deadline_ms);
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) && errno != ESRCH)
+		die(EXIT_HARDEN, "watchdog: kill pid %d: %s", (int)pid, strerror(errno));
+	/* The kernel may drop the signal (a pid namespace's init): check. */
+	if (poll(&pfd, 1, 2000) != 1)
+		die(EXIT_HARDEN, "watchdog: pid %d is still running after SIGKILL", (int)pid);
+	_exit(0);
 }
 
 /*
