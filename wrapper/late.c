@@ -7,6 +7,7 @@
  * reached its hardened state by the deadline.
  */
 #include "late.h"
+#include "../core/sysnames.h"
 #include "../core/handoff.h"
 #include "../core/log.h"
 #include "plan.h"
@@ -206,7 +207,7 @@ int late_handoff_create(const struct plan *pl)
 
 	/* Syscall names for reports: the shim has no libseccomp. */
 	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr);
+		const char *name = sysname_name((int)nr);
 		size_t n = name ? strlen(name) : 0;
 
 		names = realloc(names, names_len + n + 1);
@@ -215,7 +216,7 @@ int late_handoff_create(const struct plan *pl)
 		memcpy(names + names_len, name ? name : "", n + 1);
 		names_len += n + 1;
 		count++;
-		free(name);
+		
 	}
 	memcpy(h.magic, HANDOFF_MAGIC, sizeof(h.magic));
 	h.version = HANDOFF_VERSION;

@@ -13,6 +13,7 @@
  * listener from it with pidfd_getfd(2), so no call goes unseen.
  */
 #include "tools.h"
+#include "../core/sysnames.h"
 #include "../core/log.h"
 #include "plan.h"
 #include "policy.h"
@@ -160,14 +161,10 @@ static void write_fragment(FILE *f, const bool used[FILTER_NR_MAX], char **argv)
 		len +=
 		    (size_t)snprintf(items + len, sizeof(items) - len, "%s ", sysset_table[chosen[i]].name);
 	for (int nr = 0; nr < FILTER_NR_MAX && len < sizeof(items) - 64; nr++) {
-		char *name;
+		const char *name = sysname_name(nr);
 
-		if (!used[nr] || covered[nr])
-			continue;
-		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-		if (name)
+		if (used[nr] && !covered[nr] && name)
 			len += (size_t)snprintf(items + len, sizeof(items) - len, "%s ", name);
-		free(name);
 	}
 	fprintf(f, "; learned by harden-exec learn from:");
 	for (char **a = argv; *a; a++)

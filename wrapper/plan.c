@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "../core/log.h"
 #include "late.h"
+#include "../core/sysnames.h"
 #include "sets.h"
 
 #include <ctype.h>
@@ -395,30 +396,18 @@ static void plan_caps(struct plan *pl, const struct policy *p)
 
 /* ---- 10. seccomp ---- */
 
-static int set_members(const char *name, bool member[FILTER_NR_MAX], int depth)
+/* A set's native members, expanded at build time (tools/gen-sysnames.c). */
+static int set_members(const char *name, bool member[FILTER_NR_MAX])
 {
 	const struct sysset *set = sysset_find(name);
-	struct strlist items = {0};
-	char *copy, *tok, *save = NULL;
+	const unsigned char *bits;
 
-	if (!set || depth > 16)
+	if (!set)
 		return -1;
-	copy = strdup(set->members);
-	if (!copy)
-		die(EXIT_HARDEN, "out of memory");
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (tok[0] == '@') {
-			set_members(tok, member, depth + 1);
-			continue;
-		}
-		/* Sets list every arch's names; take the native ones. */
-		int nr = seccomp_syscall_resolve_name(tok);
-
-		if (nr >= 0 && nr < FILTER_NR_MAX)
-			member[nr] = true;
-	}
-	(void)items;
-	free(copy);
+	bits = sysset_bits[set - sysset_table];
+	for (int byte = 0; byte < SYSNAMES_NR_MAX / 8 && byte * 8 < FILTER_NR_MAX; byte++)
+		for (unsigned b = bits[byte]; b; b &= b - 1)
+			member[byte * 8 + __builtin_ctz(b)] = true;
 	return 0;
 }
 
@@ -428,9 +417,9 @@ void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX])
 		const char *it = items->v[i];
 
 		if (it[0] == '@')
-			set_members(it, member, 0);
+			set_members(it, member);
 		else {
-			int nr = seccomp_syscall_resolve_name(it);
+			int nr = sysname_nr(it);
 
 			if (nr >= 0 && nr < FILTER_NR_MAX)
 				member[nr] = true;
@@ -440,7 +429,7 @@ void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX])
 
 static int nr_of(const char *name)
 {
-	return seccomp_syscall_resolve_name(name);
+	return sysname_nr(name);
 }
 
 /* Syscalls whose verdict depends on an argument in some filter. */
@@ -450,7 +439,7 @@ static bool arg_checked(int nr)
 					    "shmat", "personality", "rt_sigaction"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (seccomp_syscall_resolve_name(names[i]) == nr)
+		if (sysname_nr(names[i]) == nr)
 			return true;
 	return false;
 }
@@ -537,8 +526,8 @@ static void build_spec(struct filter_spec *spec, const struct policy *p, const s
 
 static struct sock_filter *compile(const struct filter_spec *spec, size_t *len, const struct origin *o)
 {
-	struct sock_filter *bpf = xcalloc(FILTER_MAX_INSNS, sizeof(*bpf));
-	int n = filter_build(spec, bpf, FILTER_MAX_INSNS);
+	struct sock_filter *bpf = malloc(FILTER_MAX_INSNS * sizeof(*bpf)); /* written as built */
+	int n = bpf ? filter_build(spec, bpf, FILTER_MAX_INSNS) : -1;
 
 	if (n < 0)
 		die(EXIT_HARDEN, "%s[seccomp]: %s", where(o),
@@ -680,11 +669,8 @@ size_t plan_allowed(const struct plan *pl)
 
 	for (int nr = 0; nr < FILTER_NR_MAX && bpf; nr++) {
 		struct seccomp_data d = {.nr = nr, .arch = filter_native_arch()};
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-
 		/* A real syscall, allowed whatever its arguments. */
-		n += name && filter_run(bpf, len, &d) == SCMP_ACT_ALLOW && !arg_checked(nr);
-		free(name);
+		n += sysname_name(nr) && filter_run(bpf, len, &d) == SCMP_ACT_ALLOW && !arg_checked(nr);
 	}
 	return n;
 }

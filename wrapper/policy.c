@@ -11,6 +11,7 @@
  */
 #include "policy.h"
 #include "sets.h"
+#include "../core/sysnames.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -468,6 +469,9 @@ static int valid_syscall_item(struct loader *l, const char *key, const char *ite
 		fail(l, "[seccomp] %s: %s: unknown syscall set", key, item);
 		return -1;
 	}
+	if (sysname_nr(item) >= 0)
+		return 0;
+	/* Not native: ask libseccomp whether it is a syscall anywhere. */
 	nr = seccomp_syscall_resolve_name(item);
 	if (nr == __NR_SCMP_ERROR) {
 		fail(l, "[seccomp] %s: %s: unknown syscall", key, item);
