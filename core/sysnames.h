@@ -11,7 +11,7 @@ struct sysname {
 };
 
 extern const char *const sysname_by_nr[SYSNAMES_NR_MAX]; /* NULL: no syscall */
-extern const struct sysname sysnames_sorted[];            /* by name */
+extern const struct sysname sysnames_sorted[];		 /* by name */
 extern const unsigned sysnames_count;
 
 /* Native members of each named set, in the order of sysset_table[]:

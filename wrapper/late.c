@@ -141,7 +141,8 @@ int late_check_binary(const char *path, char *why, size_t len)
 			if (!strcmp(base, "sh") || !strcmp(base, "bash") || !strcmp(base, "dash") ||
 			    !strcmp(base, "zsh") || !strcmp(base, "ksh") || !strcmp(base, "env")) {
 				snprintf(why, len,
-					 "the command is a #! script for %s, which would start the service without "
+					 "the command is a #! script for %s, which would start the service "
+					 "without "
 					 "the preload: name the service's own program",
 					 interp);
 				return -1;
@@ -216,7 +217,6 @@ int late_handoff_create(const struct plan *pl)
 		memcpy(names + names_len, name ? name : "", n + 1);
 		names_len += n + 1;
 		count++;
-		
 	}
 	memcpy(h.magic, HANDOFF_MAGIC, sizeof(h.magic));
 	h.version = HANDOFF_VERSION;
@@ -342,7 +342,8 @@ static _Noreturn void watchdog(const struct plan *pl, pid_t pid, int pidfd)
 		poll(&pfd, 1, 10);
 	}
 	/* Said before the kill, so that it comes before the service's end. */
-	fprintf(stderr, "harden-exec: watchdog: pid %d did not reach its hardened state within %ums: killed\n",
+	fprintf(stderr,
+		"harden-exec: watchdog: pid %d did not reach its hardened state within %ums: killed\n",
 		(int)pid, pl->deadline_ms);
 	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) && errno != ESRCH)
 		die(EXIT_HARDEN, "watchdog: kill pid %d: %s", (int)pid, strerror(errno));

@@ -291,7 +291,8 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 
 		while (pl->envp[n])
 			n++;
-		if (asprintf(&e[0], "HOME=%s", pw->pw_dir) < 0 || asprintf(&e[1], "USER=%s", pw->pw_name) < 0 ||
+		if (asprintf(&e[0], "HOME=%s", pw->pw_dir) < 0 ||
+		    asprintf(&e[1], "USER=%s", pw->pw_name) < 0 ||
 		    asprintf(&e[2], "LOGNAME=%s", pw->pw_name) < 0)
 			die(EXIT_HARDEN, "out of memory");
 		for (int i = 0; i < 3; i++)
@@ -364,7 +365,8 @@ static void plan_limits(const struct policy *p)
 			continue;
 		if (ls->hard != RLIM_INFINITY && ls->hard <= cur.rlim_max)
 			continue;
-		die(EXIT_HARDEN, "%s[limits] %s: the hard limit is %llu now; raising it needs CAP_SYS_RESOURCE",
+		die(EXIT_HARDEN,
+		    "%s[limits] %s: the hard limit is %llu now; raising it needs CAP_SYS_RESOURCE",
 		    where(&ls->at), limit_name(r), (unsigned long long)cur.rlim_max);
 	}
 }
@@ -435,8 +437,8 @@ static int nr_of(const char *name)
 /* Syscalls whose verdict depends on an argument in some filter. */
 static bool arg_checked(int nr)
 {
-	static const char *const names[] = {"ioctl", "socket", "mmap", "mprotect", "pkey_mprotect",
-					    "shmat", "personality", "rt_sigaction"};
+	static const char *const names[] = {"ioctl",	     "socket", "mmap",	      "mprotect",
+					    "pkey_mprotect", "shmat",  "personality", "rt_sigaction"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (sysname_nr(names[i]) == nr)
@@ -595,7 +597,6 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		pl->bpf = compile(&spec, &pl->bpf_len, o);
 		check_execve(pl->bpf, pl->bpf_len, o);
 	}
-
 }
 
 /*
@@ -620,7 +621,8 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	 * the namespace: the watchdog could not enforce the deadline. */
 	if (getpid() == 1)
 		die(EXIT_HARDEN,
-		    "%s[seccomp] apply: a late apply cannot run as pid 1 (the deadline could not be enforced): "
+		    "%s[seccomp] apply: a late apply cannot run as pid 1 (the deadline could not be "
+		    "enforced): "
 		    "start harden-exec under an init (docker run --init) or use apply = exec",
 		    where(&p->apply_at));
 	if (!pl->nnp)

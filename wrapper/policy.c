@@ -39,7 +39,7 @@ struct loader {
 	int line;		/* number of the line last handed to inih */
 	int indented;		/* that line began with blank space */
 	int depth;
-	int keys_seen; /* outside [policy]: include must come first */
+	int keys_seen;		      /* outside [policy]: include must come first */
 	int caps_none, families_none; /* "none" given: no names may follow */
 	char seen[MAX_KEYS][64];
 	size_t nseen;
@@ -225,71 +225,71 @@ static int set_env(struct loader *l, const struct key *k, const char *v, int con
 	return 0;
 }
 
-static int set_env_keep(struct loader *l, const struct key *k, const char *v, int cont)
+/*
+ * A list key: every item checked by @valid (which says what is wrong),
+ * then the list replaced, or extended by a continuation line.
+ */
+static int set_checked_list(struct loader *l, const struct key *k, const char *v, int cont,
+			    int (*valid)(struct loader *, const struct key *, const char *))
 {
-	struct strlist add = {0};
+	struct strlist *list = value_of(l, k), add = {0};
 	int rc = 0;
 
-	(void)k;
 	split_append(&add, v);
 	for (size_t i = 0; i < add.n && !rc; i++)
-		if (!valid_env_name(add.v[i], strlen(add.v[i]))) {
-			fail(l, "[exec] env_keep: %s: not a variable name", add.v[i]);
-			rc = -1;
-		}
-	if (!cont)
-		strlist_free(&l->p->env_keep);
+		rc = valid(l, k, add.v[i]);
+	if (!rc && !cont)
+		strlist_free(list);
 	for (size_t i = 0; i < add.n && !rc; i++)
-		split_append(&l->p->env_keep, add.v[i]);
+		split_append(list, add.v[i]);
 	strlist_free(&add);
 	return rc;
+}
+
+static int valid_env_keep(struct loader *l, const struct key *k, const char *item)
+{
+	(void)k;
+	if (valid_env_name(item, strlen(item)))
+		return 0;
+	fail(l, "[exec] env_keep: %s: not a variable name", item);
+	return -1;
+}
+
+static int valid_env_set(struct loader *l, const struct key *k, const char *item)
+{
+	const char *eq = strchr(item, '=');
+
+	(void)k;
+	if (eq && valid_env_name(item, (size_t)(eq - item)))
+		return 0;
+	fail(l, "[exec] env_set: %s: expected NAME=VALUE", item);
+	return -1;
+}
+
+static int valid_fd(struct loader *l, const struct key *k, const char *item)
+{
+	unsigned long long fd;
+
+	(void)k;
+	if (!parse_number(item, count_units, &fd) && fd >= 3 && fd <= 65535)
+		return 0;
+	fail(l, "[exec] pass_fds: %s: expected a descriptor number from 3 to 65535", item);
+	return -1;
+}
+
+static int set_env_keep(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, valid_env_keep);
 }
 
 static int set_env_set(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = {0};
-	int rc = 0;
-
-	(void)k;
-	split_append(&add, v);
-	for (size_t i = 0; i < add.n && !rc; i++) {
-		const char *eq = strchr(add.v[i], '=');
-
-		if (!eq || !valid_env_name(add.v[i], (size_t)(eq - add.v[i]))) {
-			fail(l, "[exec] env_set: %s: expected NAME=VALUE", add.v[i]);
-			rc = -1;
-		}
-	}
-	if (!cont)
-		strlist_free(&l->p->env_set);
-	for (size_t i = 0; i < add.n && !rc; i++)
-		split_append(&l->p->env_set, add.v[i]);
-	strlist_free(&add);
-	return rc;
+	return set_checked_list(l, k, v, cont, valid_env_set);
 }
 
 static int set_pass_fds(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = {0};
-	int rc = 0;
-
-	(void)k;
-	split_append(&add, v);
-	for (size_t i = 0; i < add.n && !rc; i++) {
-		unsigned long long fd;
-
-		if (parse_number(add.v[i], count_units, &fd) || fd < 3 || fd > 65535) {
-			fail(l, "[exec] pass_fds: %s: expected a descriptor number from 3 to 65535",
-			     add.v[i]);
-			rc = -1;
-		}
-	}
-	if (!cont)
-		strlist_free(&l->p->pass_fds);
-	for (size_t i = 0; i < add.n && !rc; i++)
-		split_append(&l->p->pass_fds, add.v[i]);
-	strlist_free(&add);
-	return rc;
+	return set_checked_list(l, k, v, cont, valid_fd);
 }
 
 static int set_umask(struct loader *l, const struct key *k, const char *v, int cont)
@@ -459,8 +459,9 @@ static int set_caps(struct loader *l, const struct key *k, const char *v, int co
 	return rc;
 }
 
-static int valid_syscall_item(struct loader *l, const char *key, const char *item)
+static int valid_syscall_item(struct loader *l, const struct key *k, const char *item)
 {
+	const char *key = k->name;
 	int nr;
 
 	if (item[0] == '@') {
@@ -486,19 +487,7 @@ static int valid_syscall_item(struct loader *l, const char *key, const char *ite
 
 static int set_syscalls(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist *list = value_of(l, k);
-	struct strlist add = {0};
-	int rc = 0;
-
-	split_append(&add, v);
-	for (size_t i = 0; i < add.n && !rc; i++)
-		rc = valid_syscall_item(l, k->name, add.v[i]);
-	if (!cont)
-		strlist_free(list);
-	for (size_t i = 0; i < add.n && !rc; i++)
-		split_append(list, add.v[i]);
-	strlist_free(&add);
-	return rc;
+	return set_checked_list(l, k, v, cont, valid_syscall_item);
 }
 
 static int set_action(struct loader *l, const struct key *k, const char *v, int cont)
@@ -543,7 +532,8 @@ static int set_apply(struct loader *l, const struct key *k, const char *v, int c
 
 static int set_deadline(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	static const struct unit ms_units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"", 1000}, {NULL, 0}};
+	static const struct unit ms_units[] = {{"ms", 1},      {"s", 1000}, {"m", 60000},
+					       {"h", 3600000}, {"", 1000},  {NULL, 0}};
 	unsigned long long ms;
 
 	(void)k;

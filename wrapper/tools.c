@@ -419,7 +419,8 @@ int tool_audit(int argc, char **argv)
 	else if (!p->allow_at.file)
 		add("seccomp", 15, 0.5, "a deny-list: every syscall not listed is allowed");
 	else
-		add("seccomp", 15, 0, "an allow-list: %zu syscalls allowed unconditionally", plan_allowed(&pl));
+		add("seccomp", 15, 0, "an allow-list: %zu syscalls allowed unconditionally",
+		    plan_allowed(&pl));
 	for (int i = 0; i < nrisky; i++) {
 		double open = set_allowed(&pl, risky_sets[i]);
 
