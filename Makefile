@@ -142,10 +142,12 @@ FUZZ_CFLAGS = -std=gnu11 -g -O1 -D_GNU_SOURCE -DHARDEN_VERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS)
 FUZZ_SRC = tests/fuzz/fuzz_policy.c $(CORE_SRC) $(filter-out wrapper/main.c,$(WRAPPER_SRC))
 
-$(FUZZ_DIR)/fuzz_policy: $(FUZZ_SRC) $(HDRS) $(B)/baseline.c
+FUZZ_GEN = $(B)/baseline.c $(B)/sysnames-table.c
+
+$(FUZZ_DIR)/fuzz_policy: $(FUZZ_SRC) $(HDRS) $(FUZZ_GEN)
 	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs $(FUZZ_CC) (apt-get install clang)"; exit 1; }
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wl,--wrap=die -o $@ $(FUZZ_SRC) $(B)/baseline.c $(PKG_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wl,--wrap=die -o $@ $(FUZZ_SRC) $(FUZZ_GEN) $(PKG_LIBS)
 	touch $(FUZZ_DIR)/libharden.so  # plan_build looks for the shim beside the program
 
 fuzz: $(FUZZ_DIR)/fuzz_policy
