@@ -55,6 +55,11 @@
 
 #define X32_SYSCALL_BIT 0x40000000u
 
+/* CLONE_NEWNS CLONE_NEWCGROUP CLONE_NEWUTS CLONE_NEWIPC CLONE_NEWUSER
+ * CLONE_NEWPID CLONE_NEWNET, and CLONE_NEWTIME (unshare only; in clone's
+ * low byte, the exit signal, it is never a valid signal). */
+#define CLONE_NEW_FLAGS 0x7e020080u
+
 uint32_t filter_native_arch(void)
 {
 #if defined(__x86_64__) && !defined(__ILP32__)
@@ -135,9 +140,23 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
 		return;
 	case CHK_MMAP_WX:
+		/* Executable shared memory is writable through its other
+		 * mappings (a memfd mapped twice): refused as W+X is. */
 		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(2));
 		emit(g, BPF_ALU | BPF_AND | BPF_K, 0, 0, PROT_WRITE | PROT_EXEC);
-		emit(g, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, PROT_WRITE | PROT_EXEC);
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, 4, 0, PROT_WRITE | PROT_EXEC);
+		emit(g, BPF_JMP | BPF_JSET | BPF_K, 0, 2, PROT_EXEC);
+		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(3));
+		emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0, MAP_SHARED);
+		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
+		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
+		return;
+	case CHK_NAMESPACES:
+		/* New namespaces, a user namespace above all, open kernel
+		 * surface an unprivileged process otherwise cannot reach.
+		 * The kernel reads clone's flags as 32 bits as well. */
+		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(0));
+		emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0, CLONE_NEW_FLAGS);
 		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
 		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
 		return;

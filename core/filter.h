@@ -31,11 +31,12 @@ enum filter_check {
 	CHK_NONE = 0,
 	CHK_IOCTL_TTY,	 /* ioctl: refuse TIOCSTI and TIOCLINUX (low 32 bits of arg1) */
 	CHK_SOCKET_AF,	 /* socket: refuse families outside spec->af_allowed */
-	CHK_MMAP_WX,	 /* mmap: refuse PROT_WRITE|PROT_EXEC together */
+	CHK_MMAP_WX,	 /* mmap: refuse PROT_WRITE|PROT_EXEC, and PROT_EXEC of MAP_SHARED memory */
 	CHK_PROT_EXEC,	 /* mprotect, pkey_mprotect: refuse adding PROT_EXEC */
 	CHK_SHM_EXEC,	 /* shmat: refuse SHM_EXEC */
 	CHK_PERSONALITY, /* personality: only query and the allowed personas */
 	CHK_SIGSYS,	 /* rt_sigaction: refuse SIGSYS (the shim's reporter) */
+	CHK_NAMESPACES,	 /* clone, unshare: refuse CLONE_NEW* flags (arg0) */
 };
 
 struct filter_spec {

@@ -533,8 +533,9 @@ static const char *resolve_command(const struct plan *pl, int *status)
 		size_t n = strcspn(path, ":");
 		struct stat st;
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", cmd);
-		if (!stat(buf, &st) && S_ISREG(st.st_mode)) {
+		/* An empty element would mean the working folder: skipped. */
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, cmd);
+		if (n && !stat(buf, &st) && S_ISREG(st.st_mode)) {
 			if (!access(buf, X_OK))
 				return buf;
 			found = 1;

@@ -365,8 +365,8 @@ void late_watchdog_start(const struct plan *pl)
 	int pidfd = pidfd_open_(self), status;
 
 	if (pidfd < 0)
-		die(EXIT_HARDEN, "late: pidfd_open: %s (a kernel of 5.3 or later is needed)",
-		    strerror(errno));
+		die(EXIT_HARDEN, "late: pidfd_open: %s%s", strerror(errno),
+		    errno == ENOSYS ? " (a kernel of 5.3 or later is needed)" : "");
 	child = fork();
 	if (child < 0)
 		die(EXIT_HARDEN, "late: fork the watchdog: %s", strerror(errno));

@@ -106,6 +106,24 @@ static int open_log(const struct policy *p, const struct args *a)
 	return fd;
 }
 
+/*
+ * Descriptors 0-2 closed by the caller would be reused by the first open:
+ * the policy file, the log, the chroot folder, and then the service would
+ * write its output into them. Point any closed one at /dev/null.
+ */
+static void ensure_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int null;
+
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		null = open("/dev/null", O_RDWR | O_NOCTTY);
+		if (null != fd)
+			die(EXIT_HARDEN, "descriptor %d is closed and /dev/null cannot take its place", fd);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct policy pol;
@@ -114,6 +132,7 @@ int main(int argc, char **argv)
 	struct args a = {0};
 	int log_fd;
 
+	ensure_std_fds();
 	if (argc > 1) {
 		static const struct {
 			const char *name;

@@ -101,6 +101,24 @@ static int name_in(const struct strlist *l, const char *entry)
 	return 0;
 }
 
+/*
+ * glibc's own list of variables it drops for setuid programs (besides
+ * LD_*): each makes the C library load or read files the caller chose.
+ */
+static int unsafe_variable(const char *entry)
+{
+	static const char *const names[] = {"GCONV_PATH",  "GETCONF_DIR", "GLIBC_TUNABLES",   "HOSTALIASES",
+					    "LOCALDOMAIN", "LOCPATH",	  "MALLOC_TRACE",     "NIS_PATH",
+					    "NLSPATH",	   "RES_OPTIONS", "RESOLV_HOST_CONF", "TMPDIR",
+					    "TZDIR"};
+	size_t n = strcspn(entry, "=");
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncmp(entry, names[i], n))
+			return 1;
+	return 0;
+}
+
 static void env_put(char ***env, size_t *n, const char *entry)
 {
 	size_t len = strcspn(entry, "=");
@@ -136,7 +154,7 @@ static void plan_env(struct plan *pl, const struct policy *p, int nlisten)
 			keep = 1;
 		else if (p->env == ENV_CLEAR)
 			;
-		else if (!strncmp(*e, "LD_", 3))
+		else if (!strncmp(*e, "LD_", 3) || unsafe_variable(*e))
 			;
 		else
 			keep = 1;
@@ -438,7 +456,8 @@ static int nr_of(const char *name)
 static bool arg_checked(int nr)
 {
 	static const char *const names[] = {"ioctl",	     "socket", "mmap",	      "mprotect",
-					    "pkey_mprotect", "shmat",  "personality", "rt_sigaction"};
+					    "pkey_mprotect", "shmat",  "personality", "rt_sigaction",
+					    "clone",	     "unshare"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (sysname_nr(names[i]) == nr)
@@ -516,6 +535,10 @@ static void build_spec(struct filter_spec *spec, const struct policy *p, const s
 		check_syscall(spec, "pkey_mprotect", CHK_PROT_EXEC);
 		check_syscall(spec, "shmat", CHK_SHM_EXEC);
 	}
+	if (p->restrict_namespaces == TRI_YES) {
+		check_syscall(spec, "clone", CHK_NAMESPACES);
+		check_syscall(spec, "unshare", CHK_NAMESPACES);
+	}
 	if (p->lock_personality == TRI_YES) {
 		int cur = personality(0xffffffff);
 
@@ -562,7 +585,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 	const struct origin *o;
 	const struct strlist *allow = p->allow_at.file ? &p->allow : NULL;
 	bool any = p->allow_at.file || p->deny_at.file || p->families_at.file || p->mdwe == TRI_YES ||
-		   p->lock_personality == TRI_YES;
+		   p->lock_personality == TRI_YES || p->restrict_namespaces == TRI_YES;
 
 	if (!p->early_deny_at.file && !any)
 		return;

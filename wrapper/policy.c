@@ -37,7 +37,8 @@ struct loader {
 	const char *file;	/* name used in messages; lives as long as p */
 	char *text, *pos, *end; /* the file's contents, and the reader's place */
 	int line;		/* number of the line last handed to inih */
-	int indented;		/* that line began with blank space */
+	int continuation;	/* that line continues the key before it, as inih sees it */
+	int after_key;		/* a key came since the last section header */
 	int depth;
 	int keys_seen;		      /* outside [policy]: include must come first */
 	int caps_none, families_none; /* "none" given: no names may follow */
@@ -632,6 +633,7 @@ static const struct key keys[] = {
     {"seccomp", "address_families", set_families, 1, AT(families), 0},
     {"seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0},
     {"seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0},
+    {"seccomp", "restrict_namespaces", set_tri, 0, AT(restrict_namespaces), 0},
     {"filesystem", "chroot", set_string, 0, AT(chroot), 1},
     {"filesystem", "workdir", set_string, 0, AT(workdir), 1},
     {"log", "format", set_log_format, 0, AT(log_format), 0},
@@ -677,30 +679,39 @@ static char *reader(char *str, int num, void *stream)
 	str[n] = '\n';
 	str[n + 1] = '\0';
 	l->pos += n + (nl ? 1 : 0);
-	l->indented = n && (str[0] == ' ' || str[0] == '\t');
+	/*
+	 * inih's rule: an indented line continues the key before it only when
+	 * a key came since the last section header; otherwise an indented
+	 * line is read like any other (a section header, a key).
+	 */
+	{
+		const char *t = str + strspn(str, " \t");
+		int blank_or_comment = !*t || strchr(";#\r\n", *t);
 
-	if (!l->indented && str[0] == '[') {
-		char *close = strchr(str, ']');
-		const char *rest = close ? close + 1 + strspn(close + 1, " \t\r\n") : NULL;
+		l->continuation = t > str && l->after_key && !blank_or_comment;
+		if (l->continuation || blank_or_comment)
+			return str;
+		if (*t == '[') {
+			char *close = strchr(t, ']');
+			const char *rest = close ? close + 1 + strspn(close + 1, " \t\r\n") : NULL;
 
-		if (!close)
-			fail(l, "section header without ]");
-		else if (*rest && *rest != ';' && *rest != '#')
-			fail(l, "text after the section header");
-		else {
-			*close = '\0';
-			if (!known_section(str + 1))
-				fail(l, "[%s]: unknown section", str + 1);
-			else if (strcmp(str + 1, "policy"))
-				l->keys_seen = 1;
-			*close = ']';
-		}
-	} else if (!l->indented && str[0] != ';' && str[0] != '#') {
-		/* inih also splits at ':'; this format is key = value only. */
-		size_t sep = strcspn(str, "=:");
-
-		if (str[sep] == ':')
+			l->after_key = 0;
+			if (!close)
+				fail(l, "section header without ]");
+			else if (*rest && *rest != ';' && *rest != '#')
+				fail(l, "text after the section header");
+			else {
+				*close = '\0';
+				if (!known_section(t + 1))
+					fail(l, "[%s]: unknown section", t + 1);
+				else if (strcmp(t + 1, "policy"))
+					l->keys_seen = 1;
+				*close = ']';
+			}
+		} else if (t[strcspn(t, "=:")] == ':') {
+			/* inih also splits at ':'; this format is key = value only. */
 			fail(l, "expected key = value, not key: value");
+		}
 	}
 	return str;
 }
@@ -714,6 +725,7 @@ static int handler(void *user, const char *section, const char *name, const char
 
 	if (l->failed)
 		return 0;
+	l->after_key = 1;
 	if (!*section) {
 		fail(l, "%s: key outside any section", name);
 		return 0;
@@ -736,7 +748,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	for (size_t i = 0; i < l->nseen; i++)
 		if (!strcmp(l->seen[i], id))
 			cont = 1;
-	if (cont && !l->indented) {
+	if (cont && !l->continuation) {
 		fail(l, "[%s] %s: key given twice", section, name);
 		return 0;
 	}

@@ -69,6 +69,7 @@ struct policy {
 	SETTING(uint64_t, families);
 	SETTING(enum tri, mdwe);
 	SETTING(enum tri, lock_personality);
+	SETTING(enum tri, restrict_namespaces);
 	/* [filesystem] */
 	SETTING(char *, chroot);
 	SETTING(char *, workdir);

@@ -428,8 +428,7 @@ int tool_audit(int argc, char **argv)
 	}
 	add("foreign-abi", 3, filter ? 0 : 1,
 	    filter ? "foreign architectures and x32 killed" : "i386 and x32 syscalls unfiltered");
-	add("address-families", 5,
-	    p->families_at.file ? __builtin_popcountll(p->families) / 46.0 : (filter ? 1 : 1),
+	add("address-families", 5, p->families_at.file ? __builtin_popcountll(p->families) / 46.0 : 1,
 	    p->families_at.file ? "restricted" : "any socket family");
 	add("write-xor-execute", 3, p->mdwe == TRI_YES ? 0 : 1,
 	    p->mdwe == TRI_YES ? "W+X memory refused" : "W+X memory allowed");

@@ -38,6 +38,13 @@ static uint32_t run(const struct sock_filter *p, int len, uint32_t arch, uint32_
 	return filter_run(p, (size_t)len, &d);
 }
 
+static uint32_t run4(const struct sock_filter *p, int len, uint32_t arch, uint32_t nr, uint64_t prot, uint64_t flags)
+{
+	struct seccomp_data d = {.nr = (int)nr, .arch = arch, .args = {0, 4096, prot, flags}};
+
+	return filter_run(p, (size_t)len, &d);
+}
+
 int main(void)
 {
 	static struct filter_spec s;
@@ -122,6 +129,21 @@ int main(void)
 	   "rt_sigaction(SIGTERM, act) allowed");
 	ok(run(prog, len, arch, 13, 0x100000000ull | 31, 0x7ffd00001000ull, 0) == (SECCOMP_RET_ERRNO | EPERM),
 	   "rt_sigaction signal number compared on 32 bits");
+
+	/* Namespaces: clone and unshare with any CLONE_NEW* flag refused. */
+	s.check[56] = CHK_NAMESPACES;
+	s.check[272] = CHK_NAMESPACES;
+	len = filter_build(&s, prog, FILTER_MAX_INSNS);
+	ok(run(prog, len, arch, 272, 0x10000000, 0, 0) == (SECCOMP_RET_ERRNO | EPERM), "unshare(CLONE_NEWUSER) refused");
+	ok(run(prog, len, arch, 56, 0x10000000 | 17, 0, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "clone(CLONE_NEWUSER | SIGCHLD) refused");
+	ok(run(prog, len, arch, 56, 0x003d0f00, 0, 0) == SECCOMP_RET_ALLOW, "clone of a thread (glibc's flags) allowed");
+	ok(run(prog, len, arch, 272, 0x00000400, 0, 0) == SECCOMP_RET_ALLOW, "unshare(CLONE_FILES) allowed");
+	/* mmap: PROT_EXEC of shared memory refused, of private memory allowed. */
+	ok(run4(prog, len, arch, 9, PROT_READ | PROT_EXEC, MAP_SHARED) == (SECCOMP_RET_ERRNO | EPERM),
+	   "mmap R+X MAP_SHARED refused");
+	ok(run4(prog, len, arch, 9, PROT_READ | PROT_EXEC, MAP_PRIVATE) == SECCOMP_RET_ALLOW, "mmap R+X MAP_PRIVATE allowed");
+	ok(run4(prog, len, arch, 9, PROT_READ | PROT_WRITE, MAP_SHARED) == SECCOMP_RET_ALLOW, "mmap R+W MAP_SHARED allowed");
 
 	/* A refused syscall is refused whatever its argument check. */
 	s.action[16] = SECCOMP_RET_KILL_PROCESS;

@@ -117,6 +117,37 @@ is "$(line mprotect_exec)" "ok" "control: mprotect PROT_EXEC works without the r
 run "$H" "$p" python3 -c 'print("python ran")'
 is "$out" "python ran" "a dynamically linked program still starts under W^X"
 
+run "$H" "$p" /usr/bin/python3 -c 'import mmap,os
+fd = os.memfd_create("x"); os.ftruncate(fd, 4096)
+w = mmap.mmap(fd, 4096)
+try:
+    mmap.mmap(fd, 4096, prot=mmap.PROT_READ | mmap.PROT_EXEC); print("exec mapping: ok")
+except PermissionError: print("exec mapping: EPERM")'
+is "$out" "exec mapping: EPERM" "a memfd mapped writable, then executable (shared): refused"
+run "$H" "$none" /usr/bin/python3 -c 'import mmap,os
+fd = os.memfd_create("x"); os.ftruncate(fd, 4096)
+w = mmap.mmap(fd, 4096); mmap.mmap(fd, 4096, prot=mmap.PROT_READ | mmap.PROT_EXEC); print("exec mapping: ok")'
+is "$out" "exec mapping: ok" "control: the double mapping works without the rule"
+
+# ---- restrict_namespaces ----
+p=$(mk ns "restrict_namespaces = yes")
+run "$H" "$none" "$PROBE" unshare_user
+if [ "$(line unshare_user)" = ok ]; then
+	pass "control: unshare(CLONE_NEWUSER) works without the rule"
+	run "$H" "$p" "$PROBE" unshare_user
+	is "$(line unshare_user)" "errno EPERM" "restrict_namespaces: unshare(CLONE_NEWUSER) refused"
+	run "$H" "$p" unshare --net true
+	like "$rc:$err" "^1:.*Operation not permitted" "restrict_namespaces: unshare(CLONE_NEWNET) refused, even to root"
+else
+	skip "user namespaces unavailable here" "control: unshare(CLONE_NEWUSER)"
+	skip "user namespaces unavailable here" "restrict_namespaces: unshare(CLONE_NEWUSER)"
+	skip "user namespaces unavailable here" "restrict_namespaces: unshare(CLONE_NEWNET)"
+fi
+run "$H" "$p" /usr/bin/python3 -c 'import threading; t = threading.Thread(target=print, args=("thread ran",)); t.start(); t.join()'
+is "$out" "thread ran" "restrict_namespaces: threads (clone without CLONE_NEW*) still start"
+run "$H" "$p" /bin/sh -c 'echo forked'
+is "$out" "forked" "restrict_namespaces: fork and exec still work"
+
 # ---- lock_personality ----
 p=$(mk pers "lock_personality = yes")
 run "$H" "$p" "$PROBE" personality 0x400000
