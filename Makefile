@@ -210,7 +210,8 @@ lint:
 	mandoc -Tlint -W warning docs/harden-exec.1 docs/harden-exec.ini.5
 
 format-check:
-	clang-format --dry-run --Werror core/*.[ch] wrapper/*.[ch]
+	clang-format --dry-run --Werror core/*.[ch] wrapper/*.[ch] shim/*.[ch] tools/*.c \
+		tests/helpers/*.c tests/attacks/*.c tests/fuzz/*.c
 
 install: $(B)/harden-exec $(B)/libharden.so
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

@@ -36,8 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MIB (1024 * 1024)
-#define CLIMB 64	  /* ".." steps: deeper than any test folder */
+#define MIB	(1024 * 1024)
+#define CLIMB	64 /* ".." steps: deeper than any test folder */
 #define FD_SCAN 1024
 
 static char outbuf[4096];
@@ -64,25 +64,44 @@ static const char *ename(int err)
 	static char num[16];
 
 	switch (err) {
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case ESRCH: return "ESRCH";
-	case EBADF: return "EBADF";
-	case EAGAIN: return "EAGAIN";
-	case ENOMEM: return "ENOMEM";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case EMFILE: return "EMFILE";
-	case ENFILE: return "ENFILE";
-	case EFBIG: return "EFBIG";
-	case ENOSYS: return "ENOSYS";
-	case EIO: return "EIO";
-	case EROFS: return "EROFS";
-	case EEXIST: return "EEXIST";
-	case ENOTDIR: return "ENOTDIR";
-	case EUSERS: return "EUSERS";
-	case ENOSPC: return "ENOSPC";
+	case EPERM:
+		return "EPERM";
+	case ENOENT:
+		return "ENOENT";
+	case ESRCH:
+		return "ESRCH";
+	case EBADF:
+		return "EBADF";
+	case EAGAIN:
+		return "EAGAIN";
+	case ENOMEM:
+		return "ENOMEM";
+	case EACCES:
+		return "EACCES";
+	case EFAULT:
+		return "EFAULT";
+	case EINVAL:
+		return "EINVAL";
+	case EMFILE:
+		return "EMFILE";
+	case ENFILE:
+		return "ENFILE";
+	case EFBIG:
+		return "EFBIG";
+	case ENOSYS:
+		return "ENOSYS";
+	case EIO:
+		return "EIO";
+	case EROFS:
+		return "EROFS";
+	case EEXIST:
+		return "EEXIST";
+	case ENOTDIR:
+		return "ENOTDIR";
+	case EUSERS:
+		return "EUSERS";
+	case ENOSPC:
+		return "ENOSPC";
 	}
 	snprintf(num, sizeof(num), "%d", err);
 	return num;
@@ -385,7 +404,7 @@ static void cmd_capset_raise(const char *cmd, char **a)
 	struct {
 		uint32_t version;
 		int pid;
-	} hdr = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
+	} hdr = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
 	struct {
 		uint32_t effective, permitted, inheritable;
 	} d[2];
@@ -488,7 +507,7 @@ static void cmd_procmem(const char *cmd, char **a)
  * one executable (never both): "ok executed", or "errno E" */
 static void cmd_memfd_wx(const char *cmd, char **a)
 {
-	static const unsigned char ret42[] = { 0xb8, 42, 0, 0, 0, 0xc3 }; /* mov $42,%eax; ret */
+	static const unsigned char ret42[] = {0xb8, 42, 0, 0, 0, 0xc3}; /* mov $42,%eax; ret */
 	unsigned char *w, *x;
 	int fd;
 
@@ -519,24 +538,24 @@ static const struct command {
 	void (*fn)(const char *cmd, char **args);
 	int nargs;
 } commands[] = {
-	{ "membomb", cmd_membomb, 1 },
-	{ "cpuspin", cmd_cpuspin, 1 },
-	{ "fdbomb", cmd_fdbomb, 1 },
-	{ "readfd", cmd_readfd, 1 },
-	{ "procfd", cmd_procfd, 1 },
-	{ "ptrace_attach", cmd_ptrace_attach, 1 },
-	{ "traceme_exec", cmd_traceme_exec, 0 },
-	{ "escape_dotdot", cmd_escape_dotdot, 1 },
-	{ "escape_fchdir", cmd_escape_fchdir, 1 },
-	{ "escape_chroot", cmd_escape_chroot, 1 },
-	{ "ids", cmd_ids, 0 },
-	{ "pid", cmd_pid, 0 },
-	{ "clone_newuser", cmd_clone_newuser, 0 },
-	{ "capset_raise", cmd_capset_raise, 1 },
-	{ "ambient_raise", cmd_ambient_raise, 1 },
-	{ "signal", cmd_signal, 1 },
-	{ "procmem", cmd_procmem, 0 },
-	{ "memfd_wx", cmd_memfd_wx, 0 },
+    {"membomb", cmd_membomb, 1},
+    {"cpuspin", cmd_cpuspin, 1},
+    {"fdbomb", cmd_fdbomb, 1},
+    {"readfd", cmd_readfd, 1},
+    {"procfd", cmd_procfd, 1},
+    {"ptrace_attach", cmd_ptrace_attach, 1},
+    {"traceme_exec", cmd_traceme_exec, 0},
+    {"escape_dotdot", cmd_escape_dotdot, 1},
+    {"escape_fchdir", cmd_escape_fchdir, 1},
+    {"escape_chroot", cmd_escape_chroot, 1},
+    {"ids", cmd_ids, 0},
+    {"pid", cmd_pid, 0},
+    {"clone_newuser", cmd_clone_newuser, 0},
+    {"capset_raise", cmd_capset_raise, 1},
+    {"ambient_raise", cmd_ambient_raise, 1},
+    {"signal", cmd_signal, 1},
+    {"procmem", cmd_procmem, 0},
+    {"memfd_wx", cmd_memfd_wx, 0},
 };
 
 static const struct command *find(const char *name)

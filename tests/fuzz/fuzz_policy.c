@@ -162,7 +162,7 @@ static void check_program(const struct sock_filter *f, size_t len, const char *w
 static uint32_t verdict(const struct sock_filter *f, size_t len, uint32_t arch, int nr, uint64_t a0,
 			uint64_t a1)
 {
-	struct seccomp_data d = { .nr = nr, .arch = arch, .args = { a0, a1 } };
+	struct seccomp_data d = {.nr = nr, .arch = arch, .args = {a0, a1}};
 
 	return filter_run(f, len, &d);
 }
@@ -204,10 +204,10 @@ static void check_abi(const struct sock_filter *f, size_t len, const char *which
 static void check_verdicts(const struct policy *p, const struct plan *pl)
 {
 	static bool allow[FILTER_NR_MAX], deny[FILTER_NR_MAX], skip[FILTER_NR_MAX];
-	static const char *const special[] = { "clone3", "io_uring_setup", "io_uring_enter",
-					       "io_uring_register", "ioctl", "socket", "mmap",
-					       "mprotect", "pkey_mprotect", "shmat", "personality",
-					       "rt_sigaction" };
+	static const char *const special[] = {
+	    "clone3",	     "io_uring_setup", "io_uring_enter", "io_uring_register",
+	    "ioctl",	     "socket",	       "mmap",		 "mprotect",
+	    "pkey_mprotect", "shmat",	       "personality",	 "rt_sigaction"};
 	uint32_t action = p->action_at.file ? p->action : SECCOMP_RET_KILL_PROCESS;
 	char detail[128];
 
@@ -233,7 +233,8 @@ static void check_verdicts(const struct policy *p, const struct plan *pl)
 			continue;
 		got = verdict(pl->bpf, pl->bpf_len, filter_native_arch(), n, 0, 0);
 		if (got != want) {
-			snprintf(detail, sizeof(detail), "syscall %d: verdict %#x, the policy asks %#x", n, got, want);
+			snprintf(detail, sizeof(detail), "syscall %d: verdict %#x, the policy asks %#x", n,
+				 got, want);
 			finding("filter disagrees with the policy", detail);
 		}
 	}
@@ -323,7 +324,7 @@ static int write_input(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char *argv[] = { "true", NULL };
+	static char *argv[] = {"true", NULL};
 	static struct policy pol;
 	static struct plan pl;
 	struct policy_error err;

@@ -47,8 +47,8 @@
 
 static struct {
 	char call[64];
-	char name[80];     /* as given, for the log */
-	long nr;           /* syscall:NR, else -1 */
+	char name[80];	   /* as given, for the log */
+	long nr;	   /* syscall:NR, else -1 */
 	unsigned long nth; /* 0: every matching call */
 	int err;
 	int has_arg, has_lie;
@@ -56,25 +56,26 @@ static struct {
 	long lie;
 	const char *log;
 	unsigned long seen;
-} cfg = { .nr = -1 };
+} cfg = {.nr = -1};
 
 static const struct {
 	const char *name;
 	int value;
 } errnos[] = {
-	{ "EPERM", EPERM },   { "ENOENT", ENOENT }, { "EIO", EIO },       { "EBADF", EBADF },
-	{ "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EBUSY", EBUSY },
-	{ "EXDEV", EXDEV },   { "EINVAL", EINVAL }, { "EMFILE", EMFILE }, { "ENOSYS", ENOSYS },
-	{ "ENOTTY", ENOTTY }, { "ENOEXEC", ENOEXEC }, { "E2BIG", E2BIG }, { "ENOSPC", ENOSPC },
-	{ "ESRCH", ESRCH },   { "ENOTRECOVERABLE", ENOTRECOVERABLE },
+    {"EPERM", EPERM},	{"ENOENT", ENOENT},   {"EIO", EIO},
+    {"EBADF", EBADF},	{"EAGAIN", EAGAIN},   {"ENOMEM", ENOMEM},
+    {"EACCES", EACCES}, {"EBUSY", EBUSY},     {"EXDEV", EXDEV},
+    {"EINVAL", EINVAL}, {"EMFILE", EMFILE},   {"ENOSYS", ENOSYS},
+    {"ENOTTY", ENOTTY}, {"ENOEXEC", ENOEXEC}, {"E2BIG", E2BIG},
+    {"ENOSPC", ENOSPC}, {"ESRCH", ESRCH},     {"ENOTRECOVERABLE", ENOTRECOVERABLE},
 };
 
 static const struct {
 	const char *name;
 	long nr;
 } syscalls[] = {
-	{ "close_range", SYS_close_range }, { "capset", SYS_capset },   { "capget", SYS_capget },
-	{ "seccomp", SYS_seccomp },         { "pidfd_open", SYS_pidfd_open },
+    {"close_range", SYS_close_range}, {"capset", SYS_capset},	      {"capget", SYS_capget},
+    {"seccomp", SYS_seccomp},	      {"pidfd_open", SYS_pidfd_open},
 };
 
 static void bad_config(const char *what, const char *value)
@@ -128,7 +129,8 @@ __attribute__((constructor)) static void setup(void)
 		for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
 			if (!strcmp(v, errnos[i].name))
 				break;
-		cfg.err = i < sizeof(errnos) / sizeof(errnos[0]) ? errnos[i].value : (int)number("FAULT_ERRNO", v);
+		cfg.err =
+		    i < sizeof(errnos) / sizeof(errnos[0]) ? errnos[i].value : (int)number("FAULT_ERRNO", v);
 	}
 	v = getenv("FAULT_ARG");
 	if (v) {
@@ -191,22 +193,22 @@ static int hit(const char *name, long nr, unsigned long sel)
 }
 
 /* The next definition of @name: libc's, or a sanitizer's interceptor. */
-#define REAL(name)                                                                                \
-	static __typeof__(&name) real_;                                                           \
-	if (!real_)                                                                               \
-		real_ = (__typeof__(&name))dlsym(RTLD_NEXT, #name);                               \
-	if (!real_)                                                                               \
+#define REAL(name)                                                                                           \
+	static __typeof__(&name) real_;                                                                      \
+	if (!real_)                                                                                          \
+		real_ = (__typeof__(&name))dlsym(RTLD_NEXT, #name);                                          \
+	if (!real_)                                                                                          \
 		abort();
 
 /* ---- calls that simply fail ---- */
 
-#define FAILING(ret, name, params, args, sel)                                                     \
-	EXPORT ret name params                                                                    \
-	{                                                                                         \
-		REAL(name)                                                        \
-		if (hit(#name, -1, (unsigned long)(sel)) == 1)                                    \
-			return (ret)-1;                                                           \
-		return real_ args;                                                                \
+#define FAILING(ret, name, params, args, sel)                                                                \
+	EXPORT ret name params                                                                               \
+	{                                                                                                    \
+		REAL(name)                                                                                   \
+		if (hit(#name, -1, (unsigned long)(sel)) == 1)                                               \
+			return (ret)-1;                                                                      \
+		return real_ args;                                                                           \
 	}
 
 FAILING(int, setresuid, (uid_t r, uid_t e, uid_t s), (r, e, s), 0)

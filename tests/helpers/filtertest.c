@@ -33,12 +33,13 @@ static void ok(int cond, const char *fmt, ...)
 static uint32_t run(const struct sock_filter *p, int len, uint32_t arch, uint32_t nr, uint64_t a0,
 		    uint64_t a1, uint64_t a2)
 {
-	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .args = { a0, a1, a2 } };
+	struct seccomp_data d = {.nr = (int)nr, .arch = arch, .args = {a0, a1, a2}};
 
 	return filter_run(p, (size_t)len, &d);
 }
 
-static uint32_t run4(const struct sock_filter *p, int len, uint32_t arch, uint32_t nr, uint64_t prot, uint64_t flags)
+static uint32_t run4(const struct sock_filter *p, int len, uint32_t arch, uint32_t nr, uint64_t prot,
+		     uint64_t flags)
 {
 	struct seccomp_data d = {.nr = (int)nr, .arch = arch, .args = {0, 4096, prot, flags}};
 
@@ -50,8 +51,8 @@ int main(void)
 	static struct filter_spec s;
 	static struct sock_filter prog[FILTER_MAX_INSNS];
 	const uint32_t arch = filter_native_arch();
-	const uint32_t acts[] = { SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO | EPERM,
-				  SECCOMP_RET_TRAP, SECCOMP_RET_LOG, SECCOMP_RET_ERRNO | ENOSYS };
+	const uint32_t acts[] = {SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO | EPERM,
+				 SECCOMP_RET_TRAP,  SECCOMP_RET_LOG,	      SECCOMP_RET_ERRNO | ENOSYS};
 	int len;
 
 	srand(12345);
@@ -73,7 +74,8 @@ int main(void)
 			bad += run(prog, len, arch, nr, 0, 0, 0) != want;
 		}
 		bad += run(prog, len, arch, 0xffffffffu, 0, 0, 0) != SECCOMP_RET_KILL_PROCESS;
-		ok(!bad, "round %d (density 1/%d, %d insns): every number gets its action", round, density, len);
+		ok(!bad, "round %d (density 1/%d, %d insns): every number gets its action", round, density,
+		   len);
 	}
 
 	/* Foreign arch and x32 numbers are killed whatever the spec says. */
@@ -81,7 +83,7 @@ int main(void)
 	len = filter_build(&s, prog, FILTER_MAX_INSNS);
 	ok(run(prog, len, AUDIT_ARCH_I386, 20, 0, 0, 0) == SECCOMP_RET_KILL_PROCESS, "i386 arch killed");
 	ok(run(prog, len, AUDIT_ARCH_AARCH64 == arch ? AUDIT_ARCH_ARM : AUDIT_ARCH_AARCH64, 1, 0, 0, 0) ==
-		   SECCOMP_RET_KILL_PROCESS,
+	       SECCOMP_RET_KILL_PROCESS,
 	   "another foreign arch killed");
 #ifdef __x86_64__
 	ok(run(prog, len, arch, 0x40000000u | 39, 0, 0, 0) == SECCOMP_RET_KILL_PROCESS, "x32 number killed");
@@ -103,7 +105,8 @@ int main(void)
 	ok(run(prog, len, arch, 16, 0, TIOCLINUX, 0) == (SECCOMP_RET_ERRNO | EPERM), "TIOCLINUX refused");
 	ok(run(prog, len, arch, 16, 0, TCGETS, 0) == SECCOMP_RET_ALLOW, "TCGETS allowed");
 	ok(run(prog, len, arch, 41, 2, 0, 0) == SECCOMP_RET_ALLOW, "socket AF_INET allowed");
-	ok(run(prog, len, arch, 41, 10, 0, 0) == (SECCOMP_RET_ERRNO | EAFNOSUPPORT), "socket AF_INET6 refused");
+	ok(run(prog, len, arch, 41, 10, 0, 0) == (SECCOMP_RET_ERRNO | EAFNOSUPPORT),
+	   "socket AF_INET6 refused");
 	ok(run(prog, len, arch, 41, 0x100000002ull, 0, 0) == SECCOMP_RET_ALLOW,
 	   "socket family compared on 32 bits, as the kernel reads it");
 	ok(run(prog, len, arch, 9, 0, 0, PROT_READ | PROT_WRITE | PROT_EXEC) == (SECCOMP_RET_ERRNO | EPERM),
@@ -134,16 +137,20 @@ int main(void)
 	s.check[56] = CHK_NAMESPACES;
 	s.check[272] = CHK_NAMESPACES;
 	len = filter_build(&s, prog, FILTER_MAX_INSNS);
-	ok(run(prog, len, arch, 272, 0x10000000, 0, 0) == (SECCOMP_RET_ERRNO | EPERM), "unshare(CLONE_NEWUSER) refused");
+	ok(run(prog, len, arch, 272, 0x10000000, 0, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "unshare(CLONE_NEWUSER) refused");
 	ok(run(prog, len, arch, 56, 0x10000000 | 17, 0, 0) == (SECCOMP_RET_ERRNO | EPERM),
 	   "clone(CLONE_NEWUSER | SIGCHLD) refused");
-	ok(run(prog, len, arch, 56, 0x003d0f00, 0, 0) == SECCOMP_RET_ALLOW, "clone of a thread (glibc's flags) allowed");
+	ok(run(prog, len, arch, 56, 0x003d0f00, 0, 0) == SECCOMP_RET_ALLOW,
+	   "clone of a thread (glibc's flags) allowed");
 	ok(run(prog, len, arch, 272, 0x00000400, 0, 0) == SECCOMP_RET_ALLOW, "unshare(CLONE_FILES) allowed");
 	/* mmap: PROT_EXEC of shared memory refused, of private memory allowed. */
 	ok(run4(prog, len, arch, 9, PROT_READ | PROT_EXEC, MAP_SHARED) == (SECCOMP_RET_ERRNO | EPERM),
 	   "mmap R+X MAP_SHARED refused");
-	ok(run4(prog, len, arch, 9, PROT_READ | PROT_EXEC, MAP_PRIVATE) == SECCOMP_RET_ALLOW, "mmap R+X MAP_PRIVATE allowed");
-	ok(run4(prog, len, arch, 9, PROT_READ | PROT_WRITE, MAP_SHARED) == SECCOMP_RET_ALLOW, "mmap R+W MAP_SHARED allowed");
+	ok(run4(prog, len, arch, 9, PROT_READ | PROT_EXEC, MAP_PRIVATE) == SECCOMP_RET_ALLOW,
+	   "mmap R+X MAP_PRIVATE allowed");
+	ok(run4(prog, len, arch, 9, PROT_READ | PROT_WRITE, MAP_SHARED) == SECCOMP_RET_ALLOW,
+	   "mmap R+W MAP_SHARED allowed");
 
 	/* A refused syscall is refused whatever its argument check. */
 	s.action[16] = SECCOMP_RET_KILL_PROCESS;

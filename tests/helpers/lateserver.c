@@ -58,7 +58,9 @@ int main(int argc, char **argv)
 	char byte;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: lateserver PORT [--forbid NR] [--threads N] [--sigsys-handler] [--no-accept]\n");
+		fprintf(
+		    stderr,
+		    "usage: lateserver PORT [--forbid NR] [--threads N] [--sigsys-handler] [--no-accept]\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {

@@ -54,24 +54,24 @@
 #define __X32_SYSCALL_BIT 0x40000000UL
 #endif
 #ifndef PR_CAP_AMBIENT
-#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT	     47
 #define PR_CAP_AMBIENT_RAISE 2
 #endif
 #ifndef AF_ALG
 #define AF_ALG 38
 #endif
 #ifndef NETLINK_ROUTE
-#define NETLINK_ROUTE 0	/* linux/netlink.h */
+#define NETLINK_ROUTE 0 /* linux/netlink.h */
 #endif
 #ifndef TIOCLINUX
 #define TIOCLINUX 0x541C
 #endif
 
-#define UNUSED __attribute__((unused))
+#define UNUSED	      __attribute__((unused))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define FD_SCAN_MAX 4096
-#define FORK_MAX 4096
+#define FORK_MAX    4096
 #define WRITE_CHUNK (64 * 1024)
 
 /* ---------------------------------------------------------------- output */
@@ -87,23 +87,26 @@ struct errno_name {
 	const char *name;
 };
 
-#define E(x) { x, #x }
+#define E(x)                                                                                                 \
+	{                                                                                                    \
+		x, #x                                                                                        \
+	}
 static const struct errno_name errno_names[] = {
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO),
-	E(E2BIG), E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM),
-	E(EACCES), E(EFAULT), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV),
-	E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY),
-	E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK),
-	E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
-	E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG),
-	E(EOVERFLOW), E(EILSEQ), E(ENOTSOCK), E(EDESTADDRREQ),
-	E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
-	E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EPFNOSUPPORT),
-	E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN),
-	E(ENETUNREACH), E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS),
-	E(EISCONN), E(ENOTCONN), E(ETIMEDOUT), E(ECONNREFUSED),
-	E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS), E(ECANCELED),
-	E(ENOKEY), E(EKEYREJECTED), E(ENOMEDIUM), E(EDQUOT),
+    E(EPERM),	     E(ENOENT),	      E(ESRCH),		  E(EINTR),	      E(EIO),
+    E(ENXIO),	     E(E2BIG),	      E(ENOEXEC),	  E(EBADF),	      E(ECHILD),
+    E(EAGAIN),	     E(ENOMEM),	      E(EACCES),	  E(EFAULT),	      E(EBUSY),
+    E(EEXIST),	     E(EXDEV),	      E(ENODEV),	  E(ENOTDIR),	      E(EISDIR),
+    E(EINVAL),	     E(ENFILE),	      E(EMFILE),	  E(ENOTTY),	      E(ETXTBSY),
+    E(EFBIG),	     E(ENOSPC),	      E(ESPIPE),	  E(EROFS),	      E(EMLINK),
+    E(EPIPE),	     E(EDOM),	      E(ERANGE),	  E(EDEADLK),	      E(ENAMETOOLONG),
+    E(ENOLCK),	     E(ENOSYS),	      E(ENOTEMPTY),	  E(ELOOP),	      E(ENOMSG),
+    E(EOVERFLOW),    E(EILSEQ),	      E(ENOTSOCK),	  E(EDESTADDRREQ),    E(EMSGSIZE),
+    E(EPROTOTYPE),   E(ENOPROTOOPT),  E(EPROTONOSUPPORT), E(ESOCKTNOSUPPORT), E(EOPNOTSUPP),
+    E(EPFNOSUPPORT), E(EAFNOSUPPORT), E(EADDRINUSE),	  E(EADDRNOTAVAIL),   E(ENETDOWN),
+    E(ENETUNREACH),  E(ECONNABORTED), E(ECONNRESET),	  E(ENOBUFS),	      E(EISCONN),
+    E(ENOTCONN),     E(ETIMEDOUT),    E(ECONNREFUSED),	  E(EHOSTUNREACH),    E(EALREADY),
+    E(EINPROGRESS),  E(ECANCELED),    E(ENOKEY),	  E(EKEYREJECTED),    E(ENOMEDIUM),
+    E(EDQUOT),
 };
 #undef E
 
@@ -121,8 +124,7 @@ static void errno_str(int err, char *buf, size_t len)
 }
 
 /* "CMD: ok" or "CMD: ok DETAILS" */
-static void __attribute__((format(printf, 2, 3)))
-say_ok(const char *cmd, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) say_ok(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -156,8 +158,7 @@ static void say_rc(const char *cmd, long rc)
 		say_ok(cmd, NULL);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_fail(const char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) usage_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -209,9 +210,8 @@ static int arg_int(const char *cmd, const char *s, int max)
 static void cmd_status(const char *cmd, UNUSED char **args)
 {
 	static const char *const keys[] = {
-		"Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff",
-		"CapBnd", "CapAmb", "NoNewPrivs", "Seccomp",
-		"Seccomp_filters",
+	    "Uid",    "Gid",	"Groups",     "CapInh",	 "CapPrm",	    "CapEff",
+	    "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp", "Seccomp_filters",
 	};
 	char *line = NULL;
 	size_t cap = 0;
@@ -232,8 +232,7 @@ static void cmd_status(const char *cmd, UNUSED char **args)
 		for (i = 0; i < ARRAY_SIZE(keys); i++) {
 			size_t klen = strlen(keys[i]);
 
-			if ((size_t)(colon - line) == klen &&
-			    !strncmp(line, keys[i], klen)) {
+			if ((size_t)(colon - line) == klen && !strncmp(line, keys[i], klen)) {
 				fputs(line, stdout);
 				if (line[len - 1] != '\n')
 					putchar('\n');
@@ -254,14 +253,12 @@ struct rlimit_name {
 };
 
 static const struct rlimit_name rlimit_names[] = {
-	{ "as", RLIMIT_AS },		{ "core", RLIMIT_CORE },
-	{ "cpu", RLIMIT_CPU },		{ "data", RLIMIT_DATA },
-	{ "fsize", RLIMIT_FSIZE },	{ "locks", RLIMIT_LOCKS },
-	{ "memlock", RLIMIT_MEMLOCK },	{ "msgqueue", RLIMIT_MSGQUEUE },
-	{ "nice", RLIMIT_NICE },	{ "nofile", RLIMIT_NOFILE },
-	{ "nproc", RLIMIT_NPROC },	{ "rss", RLIMIT_RSS },
-	{ "rtprio", RLIMIT_RTPRIO },	{ "rttime", RLIMIT_RTTIME },
-	{ "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+    {"as", RLIMIT_AS},		 {"core", RLIMIT_CORE},		{"cpu", RLIMIT_CPU},
+    {"data", RLIMIT_DATA},	 {"fsize", RLIMIT_FSIZE},	{"locks", RLIMIT_LOCKS},
+    {"memlock", RLIMIT_MEMLOCK}, {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+    {"nofile", RLIMIT_NOFILE},	 {"nproc", RLIMIT_NPROC},	{"rss", RLIMIT_RSS},
+    {"rtprio", RLIMIT_RTPRIO},	 {"rttime", RLIMIT_RTTIME},	{"sigpending", RLIMIT_SIGPENDING},
+    {"stack", RLIMIT_STACK},
 };
 
 static void fmt_rlim(rlim_t v, char *buf, size_t len)
@@ -435,16 +432,14 @@ static void cmd_write(const char *cmd, char **args)
 		return;
 	}
 	while (done < want) {
-		size_t chunk = want - done < WRITE_CHUNK ?
-			       (size_t)(want - done) : WRITE_CHUNK;
+		size_t chunk = want - done < WRITE_CHUNK ? (size_t)(want - done) : WRITE_CHUNK;
 		ssize_t n = write(fd, zeros, chunk);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			errno_str(errno, name, sizeof(name));
-			printf("%s: errno %s written %" PRIu64 "\n",
-			       cmd, name, done);
+			printf("%s: errno %s written %" PRIu64 "\n", cmd, name, done);
 			fflush(stdout);
 			close(fd);
 			return;
@@ -521,8 +516,7 @@ static void cmd_sigmask(const char *cmd, UNUSED char **args)
 	 * The raw call returns the kernel's mask bit for bit; the libc
 	 * sigset_t is 1024 bits wide and hides the signals libc reserves.
 	 */
-	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask,
-		    sizeof(mask)) < 0)
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, sizeof(mask)) < 0)
 		say_err(cmd, errno);
 	else
 		say_ok(cmd, "%016" PRIx64, mask);
@@ -575,7 +569,7 @@ static void say_sysret(const char *cmd, long rc)
 /* "NR,A0,A1,..." in one word: up to six arguments */
 static void cmd_sys(const char *cmd, char **args)
 {
-	unsigned long v[7] = { 0 };
+	unsigned long v[7] = {0};
 	const char *p = args[0];
 	int n = 0;
 
@@ -592,8 +586,7 @@ static void cmd_sys(const char *cmd, char **args)
 			break;
 		p = end + 1;
 	}
-	say_sysret(cmd, syscall((long)v[0], v[1], v[2], v[3], v[4], v[5],
-				v[6]));
+	say_sysret(cmd, syscall((long)v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
 }
 
 static void cmd_int80(const char *cmd, char **args)
@@ -633,8 +626,7 @@ static void cmd_x32(const char *cmd, char **args)
 	long nr = arg_int(cmd, args[0], INT32_MAX);
 
 	/* libc's syscall() passes the number through to rax untouched */
-	say_sysret(cmd, syscall(nr | (long)__X32_SYSCALL_BIT, 0, 0, 0, 0, 0,
-				0));
+	say_sysret(cmd, syscall(nr | (long)__X32_SYSCALL_BIT, 0, 0, 0, 0, 0, 0));
 #else
 	(void)args;
 	printf("%s: unsupported\n", cmd);
@@ -702,7 +694,7 @@ static void cmd_clone3(const char *cmd, UNUSED char **args)
 
 static void cmd_io_uring(const char *cmd, UNUSED char **args)
 {
-	uint32_t params[30];	/* struct io_uring_params: 120 bytes */
+	uint32_t params[30]; /* struct io_uring_params: 120 bytes */
 	long fd;
 
 	memset(params, 0, sizeof(params));
@@ -758,7 +750,7 @@ static void cmd_capset_all(const char *cmd, UNUSED char **args)
 	struct {
 		uint32_t version;
 		int pid;
-	} hdr = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
+	} hdr = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
 	struct {
 		uint32_t effective;
 		uint32_t permitted;
@@ -785,8 +777,7 @@ static void cmd_ambient_raise(const char *cmd, char **args)
 
 static void cmd_wxmmap(const char *cmd, UNUSED char **args)
 {
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
 		say_err(cmd, errno);
@@ -805,8 +796,7 @@ static void cmd_mprotect(const char *cmd, UNUSED char **args)
 
 	if (!strcmp(cmd, "mprotect_wx"))
 		prot |= PROT_WRITE;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		say_err(cmd, errno);
 		return;
@@ -846,8 +836,7 @@ static int tcp_bind(int family, int port, int backlog)
 	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, sa, salen) < 0 ||
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 || bind(fd, sa, salen) < 0 ||
 	    (backlog >= 0 && listen(fd, backlog) < 0)) {
 		err = errno;
 		close(fd);
@@ -885,18 +874,15 @@ static const struct {
 	const char *name;
 	int family;
 } families[] = {
-	{ "AF_UNIX", AF_UNIX },		{ "AF_INET", AF_INET },
-	{ "AF_INET6", AF_INET6 },	{ "AF_NETLINK", AF_NETLINK },
-	{ "AF_PACKET", AF_PACKET },	{ "AF_BLUETOOTH", AF_BLUETOOTH },
-	{ "AF_ALG", AF_ALG },		{ "AF_KEY", AF_KEY },
-	{ "AF_VSOCK", AF_VSOCK },
+    {"AF_UNIX", AF_UNIX},	{"AF_INET", AF_INET},	  {"AF_INET6", AF_INET6},
+    {"AF_NETLINK", AF_NETLINK}, {"AF_PACKET", AF_PACKET}, {"AF_BLUETOOTH", AF_BLUETOOTH},
+    {"AF_ALG", AF_ALG},		{"AF_KEY", AF_KEY},	  {"AF_VSOCK", AF_VSOCK},
 };
 
 /* errors that only say "wrong type or protocol for this family" */
 static int wrong_type(int err)
 {
-	return err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT ||
-	       err == EPROTOTYPE;
+	return err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT || err == EPROTOTYPE;
 }
 
 static void cmd_socket(const char *cmd, char **args)
@@ -906,7 +892,10 @@ static void cmd_socket(const char *cmd, char **args)
 	 * accepts, so without it AF_ALG could never report ok.
 	 */
 	static const int types[] = {
-		SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW,
+	    SOCK_STREAM,
+	    SOCK_DGRAM,
+	    SOCK_SEQPACKET,
+	    SOCK_RAW,
 	};
 	int family = -1, first_err = 0;
 	size_t i;
@@ -995,8 +984,7 @@ static void cmd_sleep(const char *cmd, char **args)
 
 	errno = 0;
 	secs = strtod(args[0], &end);
-	if (errno || *end || end == args[0] || !isfinite(secs) || secs < 0 ||
-	    secs > 86400)
+	if (errno || *end || end == args[0] || !isfinite(secs) || secs < 0 || secs > 86400)
 		usage_fail("%s: bad seconds: '%s'", cmd, args[0]);
 	ts.tv_sec = (time_t)secs;
 	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
@@ -1018,8 +1006,7 @@ static void cmd_getppid_loop(const char *cmd, char **args)
 	for (i = 0; i < n; i++)
 		syscall(SYS_getppid);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL +
-	     (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
 	say_ok(cmd, "%" PRIu64, ns / n);
 }
 
@@ -1041,7 +1028,7 @@ static void cmd_exit(const char *cmd, char **args)
 
 /* -------------------------------------------------------------- dispatch */
 
-#define REST (-1)	/* takes every remaining word (at least one) */
+#define REST (-1) /* takes every remaining word (at least one) */
 
 struct command {
 	const char *name;
@@ -1050,53 +1037,53 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "status",		cmd_status,		0 },
-	{ "limits",		cmd_limits,		0 },
-	{ "setrlimit",		cmd_setrlimit,		3 },
-	{ "cwd",		cmd_cwd,		0 },
-	{ "ls",			cmd_ls,			1 },
-	{ "fds",		cmd_fds,		0 },
-	{ "cloexec",		cmd_cloexec,		1 },
-	{ "openfd",		cmd_openfd,		1 },
-	{ "open",		cmd_open,		1 },
-	{ "write",		cmd_write,		2 },
-	{ "chroot",		cmd_chroot,		1 },
-	{ "mount",		cmd_mount,		0 },
-	{ "env",		cmd_env,		0 },
-	{ "getenv",		cmd_getenv,		1 },
-	{ "umask",		cmd_umask,		0 },
-	{ "sigmask",		cmd_sigmask,		0 },
-	{ "sigign",		cmd_sigign,		0 },
-	{ "pid",		cmd_ids,		0 },
-	{ "ppid",		cmd_ids,		0 },
-	{ "sid",		cmd_ids,		0 },
-	{ "pgid",		cmd_ids,		0 },
-	{ "sys",		cmd_sys,		1 },
-	{ "int80",		cmd_int80,		1 },
-	{ "x32",		cmd_x32,		1 },
-	{ "tiocsti",		cmd_tiocsti,		0 },
-	{ "tiocsti_hi",		cmd_tiocsti,		0 },
-	{ "tioclinux",		cmd_tioclinux,		0 },
-	{ "clone3",		cmd_clone3,		0 },
-	{ "io_uring",		cmd_io_uring,		0 },
-	{ "personality",	cmd_personality,	1 },
-	{ "unshare_user",	cmd_unshare_user,	0 },
-	{ "ptrace_me",		cmd_ptrace_me,		0 },
-	{ "setuid",		cmd_setuid,		1 },
-	{ "capset_all",		cmd_capset_all,		0 },
-	{ "ambient_raise",	cmd_ambient_raise,	1 },
-	{ "wxmmap",		cmd_wxmmap,		0 },
-	{ "mprotect_exec",	cmd_mprotect,		0 },
-	{ "mprotect_wx",	cmd_mprotect,		0 },
-	{ "bind",		cmd_bind,		1 },
-	{ "bind6",		cmd_bind,		1 },
-	{ "listen",		cmd_listen,		1 },
-	{ "socket",		cmd_socket,		1 },
-	{ "fork",		cmd_fork,		1 },
-	{ "sleep",		cmd_sleep,		1 },
-	{ "getppid_loop",	cmd_getppid_loop,	1 },
-	{ "exec",		cmd_exec,		REST },
-	{ "exit",		cmd_exit,		1 },
+    {"status", cmd_status, 0},
+    {"limits", cmd_limits, 0},
+    {"setrlimit", cmd_setrlimit, 3},
+    {"cwd", cmd_cwd, 0},
+    {"ls", cmd_ls, 1},
+    {"fds", cmd_fds, 0},
+    {"cloexec", cmd_cloexec, 1},
+    {"openfd", cmd_openfd, 1},
+    {"open", cmd_open, 1},
+    {"write", cmd_write, 2},
+    {"chroot", cmd_chroot, 1},
+    {"mount", cmd_mount, 0},
+    {"env", cmd_env, 0},
+    {"getenv", cmd_getenv, 1},
+    {"umask", cmd_umask, 0},
+    {"sigmask", cmd_sigmask, 0},
+    {"sigign", cmd_sigign, 0},
+    {"pid", cmd_ids, 0},
+    {"ppid", cmd_ids, 0},
+    {"sid", cmd_ids, 0},
+    {"pgid", cmd_ids, 0},
+    {"sys", cmd_sys, 1},
+    {"int80", cmd_int80, 1},
+    {"x32", cmd_x32, 1},
+    {"tiocsti", cmd_tiocsti, 0},
+    {"tiocsti_hi", cmd_tiocsti, 0},
+    {"tioclinux", cmd_tioclinux, 0},
+    {"clone3", cmd_clone3, 0},
+    {"io_uring", cmd_io_uring, 0},
+    {"personality", cmd_personality, 1},
+    {"unshare_user", cmd_unshare_user, 0},
+    {"ptrace_me", cmd_ptrace_me, 0},
+    {"setuid", cmd_setuid, 1},
+    {"capset_all", cmd_capset_all, 0},
+    {"ambient_raise", cmd_ambient_raise, 1},
+    {"wxmmap", cmd_wxmmap, 0},
+    {"mprotect_exec", cmd_mprotect, 0},
+    {"mprotect_wx", cmd_mprotect, 0},
+    {"bind", cmd_bind, 1},
+    {"bind6", cmd_bind, 1},
+    {"listen", cmd_listen, 1},
+    {"socket", cmd_socket, 1},
+    {"fork", cmd_fork, 1},
+    {"sleep", cmd_sleep, 1},
+    {"getppid_loop", cmd_getppid_loop, 1},
+    {"exec", cmd_exec, REST},
+    {"exit", cmd_exit, 1},
 };
 
 static const struct command *find_command(const char *name)
@@ -1128,8 +1115,7 @@ static void check_args(int argc, char **argv)
 			return;
 		}
 		if (i + c->nargs >= argc)
-			usage_fail("%s: needs %d argument(s)", c->name,
-				   c->nargs);
+			usage_fail("%s: needs %d argument(s)", c->name, c->nargs);
 		i += 1 + c->nargs;
 	}
 }

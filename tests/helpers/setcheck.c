@@ -25,11 +25,11 @@
 
 #include "sets.h"
 
-#define MAX_NAME	64
-#define MAX_MEMBERS	512
-#define MAX_DEPTH	32
-#define IO_URING_SET	"@io-uring"
-#define SERVICE_SET	"@system-service"
+#define MAX_NAME     64
+#define MAX_MEMBERS  512
+#define MAX_DEPTH    32
+#define IO_URING_SET "@io-uring"
+#define SERVICE_SET  "@system-service"
 
 /* Copy the next space-delimited token of *p into buf; false at the end. */
 static bool next_token(const char **p, char *buf, size_t len, bool *too_long)
@@ -64,8 +64,8 @@ static bool is_io_uring(const char *name)
  * expanded.  Returns false (after printing the chain to diag) on a cycle.
  * Sets *uring when an io_uring call is reachable.
  */
-static bool walk(const struct sysset *s, const struct sysset **path,
-		 size_t depth, size_t max_depth, bool *uring, FILE *diag)
+static bool walk(const struct sysset *s, const struct sysset **path, size_t depth, size_t max_depth,
+		 bool *uring, FILE *diag)
 {
 	const char *p = s->members;
 	char tok[MAX_NAME];
@@ -82,8 +82,7 @@ static bool walk(const struct sysset *s, const struct sysset **path,
 		return false;
 	}
 	if (depth >= max_depth) {
-		fprintf(diag, "# nesting deeper than %zu below %s\n",
-			max_depth, path[0]->name);
+		fprintf(diag, "# nesting deeper than %zu below %s\n", max_depth, path[0]->name);
 		return false;
 	}
 	path[depth] = s;
@@ -106,8 +105,7 @@ static bool walk(const struct sysset *s, const struct sysset **path,
 }
 
 /* Does the expansion of from reach the set target (or is it target)? */
-static bool reaches(const struct sysset *from, const struct sysset *target,
-		    size_t depth_left)
+static bool reaches(const struct sysset *from, const struct sysset *target, size_t depth_left)
 {
 	const char *p = from->members;
 	char tok[MAX_NAME];
@@ -129,8 +127,7 @@ static bool reaches(const struct sysset *from, const struct sysset *target,
 	return false;
 }
 
-static unsigned int check_set(const struct sysset *s, size_t nsets,
-			      size_t *nmembers, FILE *diag)
+static unsigned int check_set(const struct sysset *s, size_t nsets, size_t *nmembers, FILE *diag)
 {
 	static char seen[MAX_MEMBERS][MAX_NAME];
 	const struct sysset *path[MAX_DEPTH];
@@ -165,8 +162,7 @@ static unsigned int check_set(const struct sysset *s, size_t nsets,
 	}
 
 	len = strlen(s->members);
-	if (s->members[0] == ' ' || s->members[len - 1] == ' ' ||
-	    strstr(s->members, "  ")) {
+	if (s->members[0] == ' ' || s->members[len - 1] == ' ' || strstr(s->members, "  ")) {
 		fprintf(diag, "# member list has leading, trailing or double spaces\n");
 		bad++;
 	}
@@ -244,8 +240,7 @@ int main(void)
 
 		if (bad)
 			failed++;
-		printf("%sok %zu - %s (%zu members)\n", bad ? "not " : "",
-		       i + 1, s->name, nmembers);
+		printf("%sok %zu - %s (%zu members)\n", bad ? "not " : "", i + 1, s->name, nmembers);
 		fputs(buf, stdout);
 		free(buf);
 	}
