@@ -26,17 +26,26 @@ endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-# libseccomp, libcap and inih are linked in statically by default: three
-# fewer shared objects to map and relocate on every start of a service.
-# STATIC_DEPS=0 links them dynamically.
-STATIC_DEPS ?= 1
-ifeq ($(STATIC_DEPS),1)
-WRAPPER_LIBS = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic
+# harden-exec is a static PIE by default: no loader work at every start of
+# a service (docs/benchmarks.md), and no loader variable of its caller's
+# environment can reach into it. Local users and groups are read from
+# /etc/passwd and /etc/group without NSS (wrapper/users.c); glibc's link
+# warnings about getpwnam and friends concern only the NSS fallback.
+# STATIC=0 links libc dynamically (libseccomp, libcap and inih stay
+# static); a sanitizer build is always dynamic.
+STATIC ?= 1
+ifeq ($(SANITIZE),1)
+STATIC = 0
+endif
+WRAPPER_DYN_LIBS = -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic
+ifeq ($(STATIC),1)
+WRAPPER_LINK = -static-pie $(PKG_LIBS)
+STATIC_CFLAGS = -DHARDEN_STATIC
 else
-WRAPPER_LIBS = $(PKG_LIBS)
+WRAPPER_LINK = $(WRAPPER_DYN_LIBS)
 endif
 
-ALL_CFLAGS = $(HARDEN_CFLAGS) -DHARDEN_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(HARDEN_CFLAGS) $(STATIC_CFLAGS) -DHARDEN_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 # A sanitizer build lives apart, so the two never mix objects.
@@ -47,11 +56,11 @@ B = build
 endif
 CORE_SRC = core/filter.c core/log.c core/sysnames.c
 WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c \
-	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c
+	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c wrapper/users.c
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o $(B)/sysnames-table.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
-TEST_BINS = $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/shimtest \
+TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/shimtest \
 	$(B)/tests/lateserver
 # Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
 ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
@@ -79,7 +88,14 @@ $(B)/libharden.so: $(SHIM_OBJ)
 	$(CC) $(SHIM_CFLAGS) -shared -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS) -o $@ $(SHIM_OBJ)
 
 $(B)/harden-exec: $(OBJ)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) $(WRAPPER_LIBS)
+	$(CC) $(ALL_CFLAGS) $(filter-out -pie,$(ALL_LDFLAGS)) $(if $(filter 0,$(STATIC)),-pie) -o $@ $(OBJ) \
+		$(WRAPPER_LINK) 2>$@.ldlog || { cat $@.ldlog >&2; rm -f $@.ldlog; exit 1; }
+	@cat $@.ldlog >&2; rm -f $@.ldlog
+
+# The same objects with libc shared, for tests that interpose on it
+# (fault injection): never installed.
+$(B)/harden-exec-dynamic: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) $(WRAPPER_DYN_LIBS)
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -102,7 +118,7 @@ $(B)/sysnames-table.c: $(B)/gen-sysnames
 	$(B)/gen-sysnames > $@
 
 $(B)/sysnames-table.o: $(B)/sysnames-table.c core/sysnames.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Icore -c -o $@ $<
 
 $(B)/baseline.o: $(B)/baseline.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

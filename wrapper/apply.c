@@ -278,22 +278,31 @@ static void apply_filesystem(const struct plan *pl)
 
 /* ---- 7. identity ---- */
 
+/*
+ * The count first: a list sized for NGROUPS_MAX (256 KiB) on the stack
+ * would be touched page by page by stack-clash probing at every start.
+ */
 static int same_groups(const struct plan *pl)
 {
-	gid_t cur[NGROUPS_MAX];
-	int n = getgroups(NGROUPS_MAX, cur);
+	gid_t small[64], *cur = small;
+	int n = getgroups(0, NULL), rc = 1;
 
 	if (n < 0 || (size_t)n != pl->ngroups)
 		return 0;
-	for (int i = 0; i < n; i++) {
+	if (n > 64 && !(cur = malloc((size_t)n * sizeof(*cur))))
+		return 0;
+	if (getgroups(n, cur) != n)
+		rc = 0;
+	for (int i = 0; i < n && rc; i++) {
 		size_t j;
 
 		for (j = 0; j < pl->ngroups && pl->groups[j] != cur[i]; j++)
 			;
-		if (j == pl->ngroups)
-			return 0;
+		rc = j < pl->ngroups;
 	}
-	return 1;
+	if (cur != small)
+		free(cur);
+	return rc;
 }
 
 static int ids_are(uid_t u, gid_t g)

@@ -9,6 +9,7 @@
 #include "late.h"
 #include "../core/sysnames.h"
 #include "sets.h"
+#include "users.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -260,21 +261,21 @@ static int numeric_id(const char *s, unsigned long *out)
 
 static gid_t resolve_group(const struct origin *o, const char *key, const char *name)
 {
-	struct group *gr;
 	unsigned long id;
+	gid_t gid;
 
 	if (numeric_id(name, &id))
 		return (gid_t)id;
-	errno = 0;
-	gr = getgrnam(name);
-	if (!gr)
-		die(EXIT_HARDEN, "%s[identity] %s = %s: no such group", where(o), key, name);
-	return gr->gr_gid;
+	if (group_by_name(name, &gid))
+		die(EXIT_HARDEN, "%s[identity] %s = %s: no such group%s%s", where(o), key, name,
+		    *USERS_SOURCE ? " " : "", USERS_SOURCE);
+	return gid;
 }
 
 static void plan_identity(struct plan *pl, const struct policy *p)
 {
-	struct passwd *pw = NULL;
+	struct user u = {0};
+	bool known = false;
 	unsigned long id;
 
 	if (!p->user && !p->group && !p->groups)
@@ -285,16 +286,16 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 	if (p->user) {
 		if (numeric_id(p->user, &id)) {
 			pl->uid = (uid_t)id;
-			pw = getpwuid(pl->uid);
+			known = !user_by_uid(pl->uid, &u);
 		} else {
-			pw = getpwnam(p->user);
-			if (!pw)
-				die(EXIT_HARDEN, "%s[identity] user = %s: no such user", where(&p->user_at),
-				    p->user);
-			pl->uid = pw->pw_uid;
+			if (user_by_name(p->user, &u))
+				die(EXIT_HARDEN, "%s[identity] user = %s: no such user%s%s",
+				    where(&p->user_at), p->user, *USERS_SOURCE ? " " : "", USERS_SOURCE);
+			known = true;
+			pl->uid = u.uid;
 		}
-		if (pw)
-			pl->gid = pw->pw_gid;
+		if (known)
+			pl->gid = u.gid;
 		else if (!p->group)
 			die(EXIT_HARDEN, "%s[identity] user = %s: no passwd entry, so give group too",
 			    where(&p->user_at), p->user);
@@ -303,15 +304,14 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 		pl->gid = resolve_group(&p->group_at, "group", p->group);
 	/* The new user's own HOME, USER and LOGNAME, as login(1) and
 	 * systemd's User= give them, unless env_set says otherwise. */
-	if (pw) {
+	if (known) {
 		char *e[3];
 		size_t n = 0;
 
 		while (pl->envp[n])
 			n++;
-		if (asprintf(&e[0], "HOME=%s", pw->pw_dir) < 0 ||
-		    asprintf(&e[1], "USER=%s", pw->pw_name) < 0 ||
-		    asprintf(&e[2], "LOGNAME=%s", pw->pw_name) < 0)
+		if (asprintf(&e[0], "HOME=%s", u.dir) < 0 || asprintf(&e[1], "USER=%s", u.name) < 0 ||
+		    asprintf(&e[2], "LOGNAME=%s", u.name) < 0)
 			die(EXIT_HARDEN, "out of memory");
 		for (int i = 0; i < 3; i++)
 			if (!name_in(&p->env_set, e[i]))
@@ -326,22 +326,15 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 		pl->ngroups = 0;
 		pl->groups = xcalloc(1, sizeof(gid_t));
 		break;
-	case GROUPS_INIT: {
-		int n = 64;
-
-		if (!pw)
+	case GROUPS_INIT:
+		if (!known)
 			die(EXIT_HARDEN,
 			    "%s[identity] supplementary_groups = init: needs a user with a passwd entry",
 			    where(&p->groups_at));
-		for (;;) {
-			pl->groups = xcalloc((size_t)n, sizeof(gid_t));
-			if (getgrouplist(pw->pw_name, pl->gid, pl->groups, &n) >= 0)
-				break;
-			free(pl->groups);
-		}
-		pl->ngroups = (size_t)n;
+		if (user_groups(&u, pl->gid, &pl->groups, &pl->ngroups))
+			die(EXIT_HARDEN, "%s[identity] supplementary_groups = init: cannot read %s's groups",
+			    where(&p->groups_at), u.name);
 		break;
-	}
 	case GROUPS_LIST:
 		pl->groups = xcalloc(p->group_list.n, sizeof(gid_t));
 		for (size_t i = 0; i < p->group_list.n; i++)
@@ -350,6 +343,8 @@ static void plan_identity(struct plan *pl, const struct policy *p)
 		pl->ngroups = p->group_list.n;
 		break;
 	}
+	free(u.name);
+	free(u.dir);
 }
 
 /* ---- 8. capabilities ---- */

@@ -18,7 +18,7 @@ is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); 
 	"$(id -u www-data) kill ['4096', '4096']" "check --json: machine-readable plan"
 run "$H" check "$FIX/bad-user.ini"
 is "$rc" 1 "check: an invalid policy exits 1"
-like "$err" "^harden-exec: .*bad-user.ini:3: \[identity\] user = no-such-user-xyz: no such user$" "check: the same FILE:LINE error as a run"
+like "$err" "^harden-exec: .*bad-user.ini:3: \[identity\] user = no-such-user-xyz: no such user" "check: the same FILE:LINE error as a run"
 run "$H" check baseline
 is "$rc" 0 "check baseline"
 run "$H" check

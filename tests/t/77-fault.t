@@ -20,6 +20,9 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 XDEV='Invalid cross-device link'
 exec 6</dev/null # for pass_fds = 6
+# harden-exec is a static binary, which no preload reaches: the same
+# objects linked with a shared libc stand in for it here.
+H=$BUILD/harden-exec-dynamic
 
 # The library notes each fault it injects on stderr (a log file could be
 # out of reach after chroot or the uid change): split those lines off.
