@@ -154,7 +154,7 @@ $(B)/tests/faultinject.so: tests/helpers/faultinject.c
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR = build/fuzz
-FUZZ_CFLAGS = -std=gnu11 -g -O1 -D_GNU_SOURCE -DHARDEN_VERSION='"$(VERSION)"' \
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -D_GNU_SOURCE -Icore -DHARDEN_VERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS)
 FUZZ_SRC = tests/fuzz/fuzz_policy.c $(CORE_SRC) $(filter-out wrapper/main.c,$(WRAPPER_SRC))
 
