@@ -422,42 +422,64 @@ static int set_limit(struct loader *l, const struct key *k, const char *v, int c
 	return 0;
 }
 
-static int set_caps(struct loader *l, const struct key *k, const char *v, int cont)
+/* A capability name as a bit number, or -1 (numbers are not names). */
+static int cap_bit(const char *name)
 {
+	char lower[64];
+	cap_value_t cap;
+	size_t j;
+
+	for (j = 0; name[j] && j < sizeof(lower) - 1; j++)
+		lower[j] = (char)tolower((unsigned char)name[j]);
+	lower[j] = '\0';
+	if (strncmp(lower, "cap_", 4) || cap_from_name(lower, &cap) || cap < 0 || cap > 63)
+		return -1;
+	return cap;
+}
+
+static int family_bit(const char *name)
+{
+	int af = family_lookup(name);
+
+	return af <= 63 ? af : -1;
+}
+
+/*
+ * A list of names kept as a bit mask, or `none` alone. @none records a
+ * `none` so that a continuation line cannot add names to it.
+ */
+static int set_mask(struct loader *l, const struct key *k, const char *v, int cont, int *none,
+		    int (*bit)(const char *), const char *what)
+{
+	uint64_t *mask = value_of(l, k);
 	struct strlist add = {0};
 	int rc = 0;
 
-	(void)k;
 	split_append(&add, v);
 	if (!cont)
-		l->p->caps_keep = 0;
-	if (!cont && add.n == 1 && !strcmp(add.v[0], "none")) {
-		l->caps_none = 1;
-		strlist_free(&add);
-		return 0;
-	}
-	if (l->caps_none && cont) {
-		fail(l, "[capabilities] keep: none cannot be continued with names");
-		strlist_free(&add);
-		return -1;
-	}
-	for (size_t i = 0; i < add.n && !rc; i++) {
-		char lower[64];
-		cap_value_t cap;
-		size_t j;
+		*mask = 0;
+	if (!cont && add.n == 1 && !strcmp(add.v[0], "none"))
+		*none = 1;
+	else if (*none && cont) {
+		fail(l, "[%s] %s: none cannot be continued with names", k->section, k->name);
+		rc = -1;
+	} else
+		for (size_t i = 0; i < add.n && !rc; i++) {
+			int b = bit(add.v[i]);
 
-		for (j = 0; add.v[i][j] && j < sizeof(lower) - 1; j++)
-			lower[j] = (char)tolower((unsigned char)add.v[i][j]);
-		lower[j] = '\0';
-		/* cap_from_name also takes numbers; a policy must name them. */
-		if (strncmp(lower, "cap_", 4) || cap_from_name(lower, &cap) || cap < 0 || cap > 63) {
-			fail(l, "[capabilities] keep: %s: unknown capability", add.v[i]);
-			rc = -1;
-		} else
-			l->p->caps_keep |= 1ull << cap;
-	}
+			if (b < 0) {
+				fail(l, "[%s] %s: %s: unknown %s", k->section, k->name, add.v[i], what);
+				rc = -1;
+			} else
+				*mask |= 1ull << b;
+		}
 	strlist_free(&add);
 	return rc;
+}
+
+static int set_caps(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_mask(l, k, v, cont, &l->caps_none, cap_bit, "capability");
 }
 
 static int valid_syscall_item(struct loader *l, const struct key *k, const char *item)
@@ -550,34 +572,7 @@ static int set_deadline(struct loader *l, const struct key *k, const char *v, in
 
 static int set_families(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	struct strlist add = {0};
-	int rc = 0;
-
-	(void)k;
-	split_append(&add, v);
-	if (!cont)
-		l->p->families = 0;
-	if (!cont && add.n == 1 && !strcmp(add.v[0], "none")) {
-		l->families_none = 1;
-		strlist_free(&add);
-		return 0;
-	}
-	if (l->families_none && cont) {
-		fail(l, "[seccomp] address_families: none cannot be continued with names");
-		strlist_free(&add);
-		return -1;
-	}
-	for (size_t i = 0; i < add.n && !rc; i++) {
-		int af = family_lookup(add.v[i]);
-
-		if (af < 0 || af > 63) {
-			fail(l, "[seccomp] address_families: %s: unknown address family", add.v[i]);
-			rc = -1;
-		} else
-			l->p->families |= 1ull << af;
-	}
-	strlist_free(&add);
-	return rc;
+	return set_mask(l, k, v, cont, &l->families_none, family_bit, "address family");
 }
 
 static int set_log_format(struct loader *l, const struct key *k, const char *v, int cont)
