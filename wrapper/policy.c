@@ -429,7 +429,7 @@ static int cap_bit(const char *name)
 	cap_value_t cap;
 	size_t j;
 
-	for (j = 0; name[j] && j < sizeof(lower) - 1; j++)
+	for (j = 0; j < sizeof(lower) - 1 && name[j]; j++)
 		lower[j] = (char)tolower((unsigned char)name[j]);
 	lower[j] = '\0';
 	if (strncmp(lower, "cap_", 4) || cap_from_name(lower, &cap) || cap < 0 || cap > 63)
