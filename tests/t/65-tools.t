@@ -134,5 +134,22 @@ is "$got" 200 "learn http.server: served under the learned allow-list as nobody 
 run "$H" verify "$webpol" "$srv"
 is "$rc" 0 "learn http.server: verify holds on the running server"
 kill -TERM "$srv"; wait "$srv" 2>/dev/null
+# sleep: learn, check, audit, run, verify on a second real program.
+run "$H" learn "$empty" -o "$T/sleep-learned.ini" -- sleep 0.1
+is "$rc" 0 "learn sleep: the command's status"
+slpol=$(printf '[policy]\ninclude = sleep-learned.ini\n[identity]\nuser = nobody\n[capabilities]\nkeep = none\n[seccomp]\naction = kill\n' | policy slpol)
+run "$H" check "$slpol"
+is "$rc" 0 "learn sleep: check passes"
+run "$H" audit "$slpol" --threshold 5
+is "$rc" 0 "learn sleep: audit passes a threshold of 5"
+"$H" "$slpol" sleep 30 &
+slp=$!
+on_exit "kill -9 $slp"
+for _ in $(seq 50); do [ "$(awk '/^Seccomp:/ { print $2 }' /proc/$slp/status 2>/dev/null)" = 2 ] && break; sleep 0.05; done
+run "$H" verify "$slpol" "$slp"
+is "$rc" 0 "learn sleep: verify holds on the running program"
+kill -TERM "$slp"; wait "$slp" 2>/dev/null
+is "$?" 143 "learn sleep: it ran under the learned allow-list until stopped"
+
 run "$H" learn "$empty" -o "$T/x.ini" -- no-such-command-xyz
 is "$rc" 125 "learn: a command that cannot start: 125"
