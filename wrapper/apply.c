@@ -578,7 +578,7 @@ _Noreturn void apply_all(struct plan *pl)
 	/* The command is looked up while errors can still be reported. */
 	path = resolve_command(pl, &status);
 	if (!path)
-		die(status, "%s: %s", pl->argv[0],
+		die(status, "exec: %s: %s", pl->argv[0],
 		    status == EXIT_NOTFOUND ? "command not found" : "Permission denied");
 	if (pl->late)
 		apply_late(pl, path);
@@ -586,5 +586,5 @@ _Noreturn void apply_all(struct plan *pl)
 	apply_seccomp(pl);
 	/* 11. */
 	execve(path, pl->argv, pl->envp);
-	die(errno == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT, "%s: %s", pl->argv[0], strerror(errno));
+	die(errno == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT, "exec: %s: %s", pl->argv[0], strerror(errno));
 }

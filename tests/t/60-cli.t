@@ -49,7 +49,7 @@ is "$rc" 7 "the service's own exit status is harden-exec's"
 
 run "$H" "$good" no-such-command-xyz
 is "$rc" 127 "command not found: 127"
-like "$err" "^harden-exec: no-such-command-xyz: command not found$" "command not found: message"
+like "$err" "^harden-exec: exec: no-such-command-xyz: command not found$" "command not found: message"
 run "$H" "$good" "$T/none/cmd"
 is "$rc" 127 "missing path: 127"
 printf '#!/bin/sh\n' >"$T/noexec" && chmod 0644 "$T/noexec"

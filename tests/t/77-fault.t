@@ -191,9 +191,9 @@ expect_fault "seccomp: seccomp(SET_MODE_FILTER)" 125 "$(step seccomp)" "$RAN" "$
 	FAULT_CALL=syscall:seccomp -- "${CMD[@]}"
 
 # ---- 11. exec: as env(1), 126 found but not runnable, 127 not found ----
-expect_fault "exec: execve EACCES" 126 "^harden-exec: $PROBE: Permission denied$" "$RAN" "$sec" \
+expect_fault "exec: execve EACCES" 126 "^harden-exec: exec: $PROBE: Permission denied$" "$RAN" "$sec" \
 	FAULT_CALL=execve FAULT_ERRNO=EACCES -- "${CMD[@]}"
-expect_fault "exec: execve ENOENT" 127 "^harden-exec: $PROBE: No such file or directory$" "$RAN" "$sec" \
+expect_fault "exec: execve ENOENT" 127 "^harden-exec: exec: $PROBE: No such file or directory$" "$RAN" "$sec" \
 	FAULT_CALL=execve FAULT_ERRNO=ENOENT -- "${CMD[@]}"
 
 # ---- late apply: the handoff memfd, the watchdog's pidfd and fork ----
