@@ -64,6 +64,23 @@ like "$out" "out: after: errno EPERM" "errno action: uname fails with EPERM afte
 is "$(printf '%s\n' "$out" | sed -n 's/^answer: //p')" done "errno action: the service goes on serving"
 is "$(printf '%s\n' "$out" | sed -n 's/^status: //p')" 0 "errno action: exit 0"
 
+# early_deny: a filter from exec on, the late one stacked on it.
+p=$(policy early <<'X'
+[identity]
+user = nobody
+[seccomp]
+allow = @system-service
+deny = uname
+action = errno:EPERM
+apply = accept
+early_deny = uname
+X
+)
+drive lateserver 80 "$H" "$p" "$LS" 80 --forbid $NR_UNAME
+like "$out" "out: before: errno EPERM" "early_deny: uname refused before the trigger already"
+threads_all "filters=2" "early_deny: after the trigger, the late filter stacks on the early one"
+like "$out" "out: after: errno EPERM" "early_deny: and uname stays refused after it"
+
 # A service's own SIGSYS handler cannot hide a kill.
 p=$(policy sig <<'X'
 [identity]
