@@ -108,6 +108,15 @@ struct range {
 	uint8_t check;
 };
 
+/* Refuse when argument @arg (low 32 bits) has any bit of @mask set. */
+static void emit_any_bit(struct gen *g, uint32_t action, uint32_t refuse, unsigned arg, uint32_t mask)
+{
+	emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(arg));
+	emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0, mask);
+	emit(g, BPF_RET | BPF_K, 0, 0, action);
+	emit(g, BPF_RET | BPF_K, 0, 0, refuse);
+}
+
 static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct range *r)
 {
 	uint32_t refuse = SECCOMP_RET_ERRNO | EPERM;
@@ -155,17 +164,13 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 		/* New namespaces, a user namespace above all, open kernel
 		 * surface an unprivileged process otherwise cannot reach.
 		 * The kernel reads clone's flags as 32 bits as well. */
-		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(0));
-		emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0, CLONE_NEW_FLAGS);
-		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
-		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
+		emit_any_bit(g, r->action, refuse, 0, CLONE_NEW_FLAGS);
 		return;
 	case CHK_PROT_EXEC:
+		emit_any_bit(g, r->action, refuse, 2, PROT_EXEC);
+		return;
 	case CHK_SHM_EXEC:
-		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(2));
-		emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0, r->check == CHK_PROT_EXEC ? PROT_EXEC : SHM_EXEC);
-		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
-		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
+		emit_any_bit(g, r->action, refuse, 2, SHM_EXEC);
 		return;
 	case CHK_PERSONALITY:
 		/* 0xffffffff only queries; READ_IMPLIES_EXEC and friends are refused. */

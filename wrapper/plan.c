@@ -442,27 +442,9 @@ void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX])
 	}
 }
 
-static int nr_of(const char *name)
-{
-	return sysname_nr(name);
-}
-
-/* Syscalls whose verdict depends on an argument in some filter. */
-static bool arg_checked(int nr)
-{
-	static const char *const names[] = {"ioctl",	     "socket", "mmap",	      "mprotect",
-					    "pkey_mprotect", "shmat",  "personality", "rt_sigaction",
-					    "clone",	     "unshare"};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (sysname_nr(names[i]) == nr)
-			return true;
-	return false;
-}
-
 static void check_syscall(struct filter_spec *s, const char *name, uint8_t chk)
 {
-	int nr = nr_of(name);
+	int nr = sysname_nr(name);
 
 	if (nr >= 0 && nr < FILTER_NR_MAX)
 		s->check[nr] = chk;
@@ -470,7 +452,7 @@ static void check_syscall(struct filter_spec *s, const char *name, uint8_t chk)
 
 static void force_action(struct filter_spec *s, const char *name, uint32_t action)
 {
-	int nr = nr_of(name);
+	int nr = sysname_nr(name);
 
 	if (nr >= 0 && nr < FILTER_NR_MAX)
 		s->action[nr] = action;
@@ -601,6 +583,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		pl->violation_action = action;
 		build_spec(&spec, p, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
+		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		if (p->early_deny_at.file) {
 			build_spec(&spec, p, NULL, &p->early_deny, action, false, false);
 			pl->bpf = compile(&spec, &pl->bpf_len, &p->early_deny_at);
@@ -613,6 +596,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 			    where(&p->early_deny_at));
 		build_spec(&spec, p, allow, &p->deny, action, false, true);
 		pl->bpf = compile(&spec, &pl->bpf_len, o);
+		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		check_execve(pl->bpf, pl->bpf_len, o);
 	}
 }
@@ -690,7 +674,7 @@ size_t plan_allowed(const struct plan *pl)
 	for (int nr = 0; nr < FILTER_NR_MAX && bpf; nr++) {
 		struct seccomp_data d = {.nr = nr, .arch = filter_native_arch()};
 		/* A real syscall, allowed whatever its arguments. */
-		n += sysname_name(nr) && filter_run(bpf, len, &d) == SCMP_ACT_ALLOW && !arg_checked(nr);
+		n += sysname_name(nr) && filter_run(bpf, len, &d) == SCMP_ACT_ALLOW && !pl->checks[nr];
 	}
 	return n;
 }

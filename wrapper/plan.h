@@ -62,6 +62,7 @@ struct plan {
 	const char *shim_path;
 	int handoff_fd; /* sealed memfd, -1: none */
 	uint32_t expected_filters;
+	uint8_t checks[FILTER_NR_MAX]; /* argument checks of the (late, or only) filter */
 	unsigned deadline_ms;
 	bool dry;
 	bool learn; /* the filter reports to a listener (harden-exec learn) */
