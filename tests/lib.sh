@@ -4,12 +4,19 @@
 # Each test gets its own temporary folder $T, removed at exit.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=$TOP/${HARDEN_BUILD:-build}
-H=$BUILD/harden-exec
-PROBE=$BUILD/tests/probe
 FIX=$TOP/tests/fixtures
 T=$(mktemp -d /tmp/harden-test.XXXXXX)
 chmod 0755 "$T"
+# $BUILD: the build's programs, staged where every user can reach them
+# (tests/run stages once; a test run on its own stages into $T).
+if [ -n "${HARDEN_STAGE:-}" ]; then
+	BUILD=$HARDEN_STAGE
+else
+	BUILD=$T/build
+	mkdir "$BUILD" && "$TOP/tests/stage" "$TOP/${HARDEN_BUILD:-build}" "$BUILD"
+fi
+H=$BUILD/harden-exec
+PROBE=$BUILD/tests/probe
 _n=0
 _failed=0
 _cleanups=()

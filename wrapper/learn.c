@@ -277,6 +277,10 @@ int tool_learn(int argc, char **argv)
 	waitpid(child, &status, 0);
 	/* Whatever the command did, the wrapper's own execve is needed. */
 	used[__NR_execve] = true;
+	/* Every filter answers clone3 with ENOSYS (core/filter.c), and glibc
+	 * then falls back to clone: a learned clone3 means clone is needed. */
+	if (used[__NR_clone3])
+		used[__NR_clone] = true;
 	if (out) {
 		FILE *f;
 		int fd;

@@ -141,7 +141,7 @@ action = kill
 apply = main
 X
 )
-run "$H" "$p" "$PY" -c 'import os; print(open("/proc/self/status").read().split("Seccomp:")[1].split()[0]); os.uname()'
+run "$H" "$p" "$PY" -c 'import os; print(open("/proc/self/status").read().split("Seccomp:")[1].split()[0], flush=True); os.uname()'
 is "$out" 2 "main: the filter is in place when main() runs"
 is "$rc" 159 "main: uname kills"
 
