@@ -239,6 +239,10 @@ install: $(B)/harden-exec $(B)/libharden.so
 	install -m 0644 docs/harden-exec.ini.5 $(DESTDIR)$(MANDIR)/man5/harden-exec.ini.5
 	install -m 0644 conf/baseline.ini $(DESTDIR)$(DATADIR)/baseline.ini
 	install -m 0644 conf/examples/*.ini $(DESTDIR)$(DATADIR)/examples/
+	install -d $(DESTDIR)$(DATADIR)/examples/systemd
+	install -m 0644 docs/examples/systemd/*.ini docs/examples/systemd/*.service \
+		docs/examples/systemd/*.socket $(DESTDIR)$(DATADIR)/examples/systemd/
+	install -m 0755 docs/examples/systemd/example-server.py $(DESTDIR)$(DATADIR)/examples/systemd/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/harden-exec $(DESTDIR)$(LIBDIR)/libharden.so \
