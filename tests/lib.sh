@@ -105,3 +105,22 @@ need_root() {
 		exit 0
 	fi
 }
+
+# debian_root PKGS: the path of a tarball of a minimal Debian 12 root with
+# PKGS (comma-separated) added, made with mmdebstrap and cached for a day
+# in $HARDEN_TEST_CACHE (default /var/cache/harden-exec-tests). Prints
+# nothing and returns 1 when it cannot be made (the log is $T/mmdebstrap.log).
+debian_root() {
+	local cache=${HARDEN_TEST_CACHE:-/var/cache/harden-exec-tests} src tar
+	tar=$cache/debian-root-$(echo "$1" | md5sum | cut -c1-8).tar
+	mkdir -p "$cache" || return 1
+	if [ ! -s "$tar" ] || [ -n "$(find "$tar" -mmin +1440)" ]; then
+		src=/etc/apt/sources.list.d/debian.sources
+		[ -f "$src" ] || src=/etc/apt/sources.list
+		diag "making a minimal Debian 12 root with $1 (about a minute)" >&2
+		timeout 600 mmdebstrap --quiet --format=tar --variant=minbase --include="$1" \
+			bookworm "$tar.new" "$src" >"$T/mmdebstrap.log" 2>&1 || return 1
+		mv "$tar.new" "$tar"
+	fi
+	echo "$tar"
+}

@@ -19,21 +19,8 @@ if [ -d /run/systemd/system ] && [ "${container:-}" != "" ]; then
 fi
 
 # The root: Debian's minbase with systemd, cached for a day.
-cache=${HARDEN_TEST_CACHE:-/var/cache/harden-exec-tests}
-pkgs=systemd,systemd-sysv,dbus,procps,python3
-tar=$cache/systemd-root-$(echo "$pkgs" | md5sum | cut -c1-8).tar
-mkdir -p "$cache"
-if [ ! -s "$tar" ] || [ -n "$(find "$tar" -mmin +1440)" ]; then
-	src=/etc/apt/sources.list.d/debian.sources
-	[ -f "$src" ] || src=/etc/apt/sources.list
-	diag "making a minimal Debian 12 root with systemd (about a minute)"
-	if ! timeout 600 mmdebstrap --quiet --format=tar --variant=minbase \
-		--include="$pkgs" bookworm "$tar.new" "$src" >"$T/mmdebstrap.log" 2>&1; then
-		fail "a Debian 12 root with systemd could be made" "$(tail -n 5 "$T/mmdebstrap.log")"
-		exit 1
-	fi
-	mv "$tar.new" "$tar"
-fi
+tar=$(debian_root systemd,systemd-sysv,dbus,procps,python3) ||
+	{ fail "a Debian 12 root with systemd could be made" "$(tail -n 5 "$T/mmdebstrap.log")"; exit 1; }
 R=$T/root
 mkdir "$R"
 tar -C "$R" -xf "$tar"
@@ -140,7 +127,7 @@ is "$(res hx-bad.restarts)" 0 "bad policy: RestartPreventExitStatus=125 keeps sy
 for f in "$ex"/*.service "$ex"/*.socket "$ex"/*.ini; do
 	block=$(awk -v name="${f##*/}" '
 		/^```/ { if (inblock) { inblock = 0; if (found) exit } else { inblock = 1; first = 1 }; next }
-		inblock && first { first = 0; if (index($0, "/" name) || index($0, " " name)) found = 1 }
+		inblock && first { first = 0; if ($0 ~ ("^[#;] ([^ ]*/)?" name "[: ]")) found = 1 }
 		inblock && found { print }' "$TOP/docs/systemd.md")
 	if [ "$block" = "$(cat "$f")" ]; then
 		pass "docs/systemd.md shows ${f##*/} as tested"
