@@ -60,7 +60,7 @@ WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wra
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o $(B)/sysnames-table.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
-TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/shimtest \
+TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/oracle $(B)/tests/shimtest \
 	$(B)/tests/lateserver
 # Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
 ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
@@ -134,6 +134,11 @@ SYSTABLE = core/sysnames.c $(B)/sysnames-table.c
 $(B)/tests/setcheck: tests/helpers/setcheck.c wrapper/sets.c wrapper/sets.h $(SYSTABLE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iwrapper -Icore $(ALL_LDFLAGS) -o $@ tests/helpers/setcheck.c wrapper/sets.c $(SYSTABLE) $(PKG_LIBS)
+
+# The generator's oracle: libseccomp builds the same specs (tests/t/16-oracle.t).
+$(B)/tests/oracle: tests/helpers/oracle.c core/filter.c core/filter.h $(SYSTABLE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icore $(ALL_LDFLAGS) -o $@ tests/helpers/oracle.c core/filter.c $(SYSTABLE) $(PKG_LIBS)
 
 $(B)/tests/filtertest: tests/helpers/filtertest.c core/filter.c core/filter.h $(SYSTABLE)
 	@mkdir -p $(dir $@)
