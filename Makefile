@@ -60,7 +60,7 @@ WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wra
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o $(B)/sysnames-table.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
-TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/shimtest \
+TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/oracle $(B)/tests/shimtest \
 	$(B)/tests/lateserver
 # Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
 ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
@@ -114,8 +114,8 @@ $(B)/gen-sysnames: tools/gen-sysnames.c wrapper/sets.c wrapper/sets.h
 	@mkdir -p $(B)
 	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror $(PKG_CFLAGS) -o $@ tools/gen-sysnames.c wrapper/sets.c $(PKG_LIBS)
 
-$(B)/sysnames-table.c: $(B)/gen-sysnames
-	$(B)/gen-sysnames > $@
+$(B)/sysnames-table.c: $(B)/gen-sysnames tools/syscalls-extra.txt
+	$(B)/gen-sysnames tools/syscalls-extra.txt > $@
 
 $(B)/sysnames-table.o: $(B)/sysnames-table.c core/sysnames.h
 	$(CC) $(ALL_CFLAGS) -Icore -c -o $@ $<
@@ -128,13 +128,21 @@ $(B)/tests/probe: tests/helpers/probe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
-$(B)/tests/setcheck: tests/helpers/setcheck.c wrapper/sets.c wrapper/sets.h
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iwrapper $(ALL_LDFLAGS) -o $@ tests/helpers/setcheck.c wrapper/sets.c $(PKG_LIBS)
+# The generator needs the syscall table (core/sysnames.c) wherever it goes.
+SYSTABLE = core/sysnames.c $(B)/sysnames-table.c
 
-$(B)/tests/filtertest: tests/helpers/filtertest.c core/filter.c core/filter.h
+$(B)/tests/setcheck: tests/helpers/setcheck.c wrapper/sets.c wrapper/sets.h $(SYSTABLE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/helpers/filtertest.c core/filter.c
+	$(CC) $(ALL_CFLAGS) -Iwrapper -Icore $(ALL_LDFLAGS) -o $@ tests/helpers/setcheck.c wrapper/sets.c $(SYSTABLE) $(PKG_LIBS)
+
+# The generator's oracle: libseccomp builds the same specs (tests/t/16-oracle.t).
+$(B)/tests/oracle: tests/helpers/oracle.c core/filter.c core/filter.h $(SYSTABLE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icore $(ALL_LDFLAGS) -o $@ tests/helpers/oracle.c core/filter.c $(SYSTABLE) $(PKG_LIBS)
+
+$(B)/tests/filtertest: tests/helpers/filtertest.c core/filter.c core/filter.h $(SYSTABLE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icore $(ALL_LDFLAGS) -o $@ tests/helpers/filtertest.c core/filter.c $(SYSTABLE)
 
 # Attackers run as the service, also alone in a chroot and as a setuid
 # copy: static, like the probe.
@@ -192,9 +200,9 @@ analyze:
 	clang-tidy --quiet $(ANALYZE_SRC) -- -std=gnu11 $(ANALYZE_FLAGS)
 
 # Builds handoff blobs by hand, good and bad, for the shim's tests.
-$(B)/tests/shimtest: tests/helpers/shimtest.c core/filter.c core/filter.h core/handoff.h
+$(B)/tests/shimtest: tests/helpers/shimtest.c core/filter.c core/filter.h core/handoff.h $(SYSTABLE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/helpers/shimtest.c core/filter.c
+	$(CC) $(ALL_CFLAGS) -Icore $(ALL_LDFLAGS) -o $@ tests/helpers/shimtest.c core/filter.c $(SYSTABLE)
 
 # A threaded server for late application: dynamic, so the shim loads,
 # and never sanitizer-built, since the shim is preloaded ahead of it.

@@ -7,9 +7,16 @@
  *
  *   load arch;  not native?            -> kill process   (i386 int 0x80 and
  *                                                          every foreign ABI)
- *   load nr;    x32 bit set (x86_64)?  -> kill process
+ *   load nr;    x32 bit set (x86_64)?  -> kill process, but -1 goes on
  *   binary search over ranges of syscall numbers that share one verdict
  *   leaf: return the verdict, or check the one argument that matters
+ *
+ * Numbers the build's syscall table does not hold (holes, and everything
+ * above its last entry, -1 included) answer ENOSYS unless the spec names
+ * them: a deny-list must not pass a syscall newer than the build (second
+ * security review, item 4: open_tree_attr cloned a read-only mount
+ * writable under `deny = @mount`), and an allow-list gives libc the
+ * answer it falls back on.
  *
  * Only the leaves of checked syscalls load an argument, so the kernel's
  * per-syscall action cache (it emulates the program for every number of the
@@ -17,6 +24,7 @@
  * filter entirely.
  */
 #include "filter.h"
+#include "sysnames.h"
 
 #include <endian.h>
 #include <signal.h>
@@ -74,9 +82,9 @@ uint32_t filter_native_arch(void)
 void filter_spec_init(struct filter_spec *spec, uint32_t action)
 {
 	memset(spec, 0, sizeof(*spec));
-	spec->default_action = action;
+	spec->default_action = SECCOMP_RET_ERRNO | ENOSYS;
 	for (size_t i = 0; i < FILTER_NR_MAX; i++)
-		spec->action[i] = action;
+		spec->action[i] = sysname_name((int)i) ? action : spec->default_action;
 }
 
 struct gen {
@@ -166,6 +174,19 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 		 * The kernel reads clone's flags as 32 bits as well. */
 		emit_any_bit(g, r->action, refuse, 0, CLONE_NEW_FLAGS);
 		return;
+	case CHK_SETNS:
+		/* Joining a namespace is as good as making one: a user
+		 * namespace of the same uid (taken from /proc/PID/ns/user of
+		 * a sibling) gives CAP_SYS_ADMIN inside it. As systemd's
+		 * RestrictNamespaces= does, nstype 0 (any type, from a pidfd
+		 * or an nsfs descriptor) and every CLONE_NEW* type are
+		 * refused (second security review, item 2). */
+		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(1));
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0);
+		emit(g, BPF_JMP | BPF_JSET | BPF_K, 1, 0, CLONE_NEW_FLAGS);
+		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
+		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
+		return;
 	case CHK_PROT_EXEC:
 		emit_any_bit(g, r->action, refuse, 2, PROT_EXEC);
 		return;
@@ -250,8 +271,12 @@ int filter_build(const struct filter_spec *s, struct sock_filter *out, size_t ma
 	emit(&g, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
 	emit(&g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_NR);
 #if defined(__x86_64__)
-	/* x32 shares AUDIT_ARCH_X86_64 and marks its numbers with bit 30. */
-	emit(&g, BPF_JMP | BPF_JGE | BPF_K, 0, 1, X32_SYSCALL_BIT);
+	/* x32 shares AUDIT_ARCH_X86_64 and marks its numbers with bit 30.
+	 * -1 is no x32 call: a tracer sets it to skip a call (strace
+	 * -e inject), and the kernel answers it ENOSYS; it takes the
+	 * default path as in libseccomp (second security review, item 17). */
+	emit(&g, BPF_JMP | BPF_JGE | BPF_K, 0, 2, X32_SYSCALL_BIT);
+	emit(&g, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, UINT32_MAX);
 	emit(&g, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
 #endif
 	emit_tree(&g, s, ranges, 0, nr_ranges);

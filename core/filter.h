@@ -22,7 +22,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-/* Syscall numbers at or above this take the default action. */
+/* Syscall numbers at or above this take the default action (ENOSYS). */
 #define FILTER_NR_MAX	 1024
 #define FILTER_MAX_INSNS 4096 /* BPF_MAXINSNS */
 
@@ -37,6 +37,7 @@ enum filter_check {
 	CHK_PERSONALITY, /* personality: only query and the allowed personas */
 	CHK_SIGSYS,	 /* rt_sigaction: refuse SIGSYS (the shim's reporter) */
 	CHK_NAMESPACES,	 /* clone, unshare: refuse CLONE_NEW* flags (arg0) */
+	CHK_SETNS,	 /* setns: refuse nstype 0 and CLONE_NEW* types (arg1) */
 };
 
 struct filter_spec {
@@ -48,7 +49,8 @@ struct filter_spec {
 	unsigned npersonas;
 };
 
-/* Fill spec so that every syscall takes @action. */
+/* Fill spec so that every syscall of the build's table takes @action, and
+ * every other number (holes, above the table) ENOSYS. */
 void filter_spec_init(struct filter_spec *spec, uint32_t action);
 
 /*

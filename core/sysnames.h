@@ -13,6 +13,7 @@ struct sysname {
 extern const char *const sysname_by_nr[SYSNAMES_NR_MAX]; /* NULL: no syscall */
 extern const struct sysname sysnames_sorted[];		 /* by name */
 extern const unsigned sysnames_count;
+extern const int sysnames_last; /* the highest number in the table */
 
 /* Native members of each named set, in the order of sysset_table[]:
  * bit nr of set i is sysset_bits[i][nr / 8] >> (nr % 8) & 1. */

@@ -27,6 +27,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef PR_SET_MDWE /* Linux 6.3 */
+#define PR_SET_MDWE		 65
+#define PR_GET_MDWE		 66
+#define PR_MDWE_REFUSE_EXEC_GAIN 1
+#endif
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -468,6 +474,19 @@ static void apply_flags(const struct plan *pl)
 			fail_at("die_with_parent", &p->die_with_parent_at, 0,
 				"the parent has already exited");
 		log_event("die_with_parent", "SIGKILL when pid %d exits", (int)pl->parent);
+	}
+	if (pl->mdwe) {
+		/* The kernel's own W^X, beside the filter's rules: it also
+		 * covers what a filter cannot see (mmap flags in memory,
+		 * io_uring) and survives exec (second security review,
+		 * item 5). Fails closed before Linux 6.3. */
+		if (prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0))
+			fail("memory_deny_write_execute", &p->mdwe_at,
+			     "PR_SET_MDWE (hint: needs Linux 6.3 or later)");
+		if (!(prctl(PR_GET_MDWE, 0, 0, 0, 0) & PR_MDWE_REFUSE_EXEC_GAIN))
+			fail_at("memory_deny_write_execute", &p->mdwe_at, 0,
+				"PR_GET_MDWE does not read back as set");
+		log_event("memory_deny_write_execute", "PR_SET_MDWE set");
 	}
 }
 

@@ -242,6 +242,7 @@ static void plan_filesystem(struct plan *pl, const struct policy *p)
 		    "(refused)",
 		    where(&p->chroot_at), p->chroot);
 	pl->root_fd = fd;
+	pl->jailed = true;
 	pl->internal_fds[pl->ninternal++] = fd;
 	plan_workdir(pl, p);
 }
@@ -434,7 +435,8 @@ void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX])
 		if (it[0] == '@')
 			set_members(it, member);
 		else {
-			int nr = sysname_nr(it);
+			/* A number (the parser checked its range) or a name. */
+			int nr = isdigit((unsigned char)it[0]) ? atoi(it) : sysname_nr(it);
 
 			if (nr >= 0 && nr < FILTER_NR_MAX)
 				member[nr] = true;
@@ -462,10 +464,11 @@ static void force_action(struct filter_spec *s, const char *name, uint32_t actio
  * One filter: an allow-list when @allow is given (what it allows less
  * @deny), else a deny-list; @refuse is what refused calls get.
  */
-static void build_spec(struct filter_spec *spec, const struct policy *p, const struct strlist *allow,
+static void build_spec(struct filter_spec *spec, const struct plan *pl, const struct strlist *allow,
 		       const struct strlist *deny, uint32_t refuse, bool late, bool argument_rules)
 {
 	static bool in_allow[FILTER_NR_MAX], in_deny[FILTER_NR_MAX];
+	const struct policy *p = pl->pol;
 
 	memset(in_allow, 0, sizeof(in_allow));
 	memset(in_deny, 0, sizeof(in_deny));
@@ -498,6 +501,16 @@ static void build_spec(struct filter_spec *spec, const struct policy *p, const s
 	force_action(spec, "io_uring_enter", SCMP_ACT_ERRNO(ENOSYS));
 	force_action(spec, "io_uring_register", SCMP_ACT_ERRNO(ENOSYS));
 	check_syscall(spec, "ioctl", CHK_IOCTL_TTY);
+	/*
+	 * In a chroot, a file handle names any inode of the filesystem,
+	 * outside the new root too: with CAP_DAC_READ_SEARCH, a forged
+	 * handle of inode 2 opens the host's / (the "shocker" escape from
+	 * Docker 0.11, 2014; second security review, item 3). Refused in
+	 * every filter of a jailed service. name_to_handle_at stays: it
+	 * only names what the service can already reach by path.
+	 */
+	if (pl->jailed)
+		force_action(spec, "open_by_handle_at", refuse);
 	if (late)
 		check_syscall(spec, "rt_sigaction", CHK_SIGSYS);
 	if (!argument_rules)
@@ -515,8 +528,12 @@ static void build_spec(struct filter_spec *spec, const struct policy *p, const s
 	if (p->restrict_namespaces == TRI_YES) {
 		check_syscall(spec, "clone", CHK_NAMESPACES);
 		check_syscall(spec, "unshare", CHK_NAMESPACES);
+		check_syscall(spec, "setns", CHK_SETNS);
 	}
-	if (p->lock_personality == TRI_YES) {
+	/* W^X implies the lock: personality(READ_IMPLIES_EXEC) makes every
+	 * readable mapping executable without any mprotect (second security
+	 * review, item 5). */
+	if (p->lock_personality == TRI_YES || p->mdwe == TRI_YES) {
 		int cur = personality(0xffffffff);
 
 		spec->personas[spec->npersonas++] = PER_LINUX;
@@ -562,7 +579,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 	const struct origin *o;
 	const struct strlist *allow = p->allow_at.file ? &p->allow : NULL;
 	bool any = p->allow_at.file || p->deny_at.file || p->families_at.file || p->mdwe == TRI_YES ||
-		   p->lock_personality == TRI_YES || p->restrict_namespaces == TRI_YES;
+		   p->lock_personality == TRI_YES || p->restrict_namespaces == TRI_YES || pl->jailed;
 
 	if (!p->early_deny_at.file && !any)
 		return;
@@ -581,11 +598,11 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		 * threads that block SIGSYS (the kernel then forces it). */
 		pl->report = kind == SCMP_ACT_KILL_PROCESS;
 		pl->violation_action = action;
-		build_spec(&spec, p, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
+		build_spec(&spec, pl, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		if (p->early_deny_at.file) {
-			build_spec(&spec, p, NULL, &p->early_deny, action, false, false);
+			build_spec(&spec, pl, NULL, &p->early_deny, action, false, false);
 			pl->bpf = compile(&spec, &pl->bpf_len, &p->early_deny_at);
 			check_execve(pl->bpf, pl->bpf_len, &p->early_deny_at);
 		}
@@ -594,7 +611,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 			die(EXIT_HARDEN,
 			    "%s[seccomp] early_deny: only with a late apply (main, listen, accept or ready)",
 			    where(&p->early_deny_at));
-		build_spec(&spec, p, allow, &p->deny, action, false, true);
+		build_spec(&spec, pl, allow, &p->deny, action, false, true);
 		pl->bpf = compile(&spec, &pl->bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		check_execve(pl->bpf, pl->bpf_len, o);
@@ -692,6 +709,7 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	plan_caps(pl, p);
 	pl->nnp = p->no_new_privs != TRI_NO;
 	pl->pdeathsig = p->die_with_parent == TRI_YES;
+	pl->mdwe = p->mdwe == TRI_YES;
 	pl->parent = getppid();
 	pl->late = p->apply;
 	plan_seccomp(pl, p);

@@ -29,6 +29,7 @@ struct plan {
 
 	/* 5. filesystem */
 	int root_fd; /* -1: no chroot */
+	bool jailed; /* a chroot or a new root: every filter refuses open_by_handle_at */
 	const char *workdir;
 
 	/* 7. identity */
@@ -48,6 +49,7 @@ struct plan {
 	bool nnp;
 	bool pdeathsig;
 	pid_t parent;
+	bool mdwe; /* PR_SET_MDWE, beside the filter's W^X rules */
 
 	/* 10. seccomp */
 	struct sock_filter *bpf; /* NULL: no filter */

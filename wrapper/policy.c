@@ -495,6 +495,29 @@ static int valid_syscall_item(struct loader *l, const struct key *k, const char 
 	}
 	if (sysname_nr(item) >= 0)
 		return 0;
+	/*
+	 * A number names a syscall the build's table may not hold yet (a
+	 * kernel newer than the build): accepted, with a warning that says
+	 * what it is, so that a typo in a number does not pass unseen.
+	 */
+	if (isdigit((unsigned char)item[0])) {
+		char *end;
+		long v = strtol(item, &end, 10);
+
+		if (*end || v >= SYSNAMES_NR_MAX || (item[0] == '0' && item[1])) {
+			fail(l, "[seccomp] %s: %s: not a syscall number (0 to %d)", key, item,
+			     SYSNAMES_NR_MAX - 1);
+			return -1;
+		}
+		if (sysname_name((int)v))
+			fprintf(stderr, "harden-exec: %s:%d: %ld is %s\n", l->file, l->line, v,
+				sysname_name((int)v));
+		else
+			fprintf(stderr,
+				"harden-exec: %s:%d: %ld is not a syscall this build knows (accepted)\n",
+				l->file, l->line, v);
+		return 0;
+	}
 	/* Not native: ask libseccomp whether it is a syscall anywhere. */
 	nr = seccomp_syscall_resolve_name(item);
 	if (nr == __NR_SCMP_ERROR) {

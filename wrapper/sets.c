@@ -23,8 +23,24 @@
  *    from kernel context, where no seccomp filter ever sees them, so
  *    allowing io_uring would quietly undo the rest of the filter.
  *
- *  - @default lacks riscv_hwprobe and uretprobe: the libseccomp we build
- *    against (2.5.4) cannot resolve those names on any architecture.
+ *  - @default lacks riscv_hwprobe: neither the libseccomp we build against
+ *    (2.5.4) nor tools/syscalls-extra.txt knows it (riscv64 is not built).
+ *
+ * Syscalls newer than libseccomp 2.5.4 (tools/syscalls-extra.txt), placed
+ * by what they reach (second security review, item 4):
+ *
+ *  - statmount, listmount, open_tree_attr in @mount: they read the mount
+ *    table or clone a mount (open_tree_attr makes a writable clone of a
+ *    read-only mount), so `deny = @mount` must hold them.
+ *  - setxattrat getxattrat listxattrat removexattrat file_getattr
+ *    file_setattr in @file-system, beside the other *xattr calls.
+ *  - mseal and uretprobe in @default: mseal only takes rights away from
+ *    the caller's own memory (a C library may seal at start-up), and the
+ *    kernel's uprobe trampoline calls uretprobe inside any traced program.
+ *  - lsm_get_self_attr lsm_set_self_attr lsm_list_modules in
+ *    @system-service: they act on the caller's own LSM attributes, as the
+ *    /proc/self/attr files the service can already open do, and the LSM
+ *    checks every change.
  *
  *  - There is no @known ("every syscall the kernel declares"); it says
  *    nothing a filter could use.
@@ -53,10 +69,10 @@ const struct sysset sysset_table[] = {
 		   "getrandom getresgid getresgid32 getresuid getresuid32 "
 		   "getrlimit getsid gettid gettimeofday getuid getuid32 "
 		   "membarrier mmap mmap2 mprotect munmap nanosleep pause "
-		   "prlimit64 restart_syscall riscv_flush_icache rseq "
+		   "mseal prlimit64 restart_syscall riscv_flush_icache rseq "
 		   "rt_sigreturn sched_getaffinity sched_yield "
 		   "set_robust_list set_thread_area set_tid_address set_tls "
-		   "sigreturn time ugetrlimit",
+		   "sigreturn time ugetrlimit uretprobe",
     },
     {
 	.name = "@aio",
@@ -101,18 +117,19 @@ const struct sysset sysset_table[] = {
 	.members = "access chdir chmod close creat "
 		   "faccessat faccessat2 fallocate fchdir "
 		   "fchmod fchmodat fchmodat2 fcntl fcntl64 "
-		   "fgetxattr flistxattr fremovexattr fsetxattr "
+		   "fgetxattr file_getattr file_setattr "
+		   "flistxattr fremovexattr fsetxattr "
 		   "fstat fstat64 fstatat64 fstatfs fstatfs64 "
 		   "ftruncate ftruncate64 futimesat getcwd "
-		   "getdents getdents64 getxattr "
+		   "getdents getdents64 getxattr getxattrat "
 		   "inotify_add_watch inotify_init inotify_init1 "
 		   "inotify_rm_watch "
-		   "lgetxattr link linkat listxattr llistxattr "
+		   "lgetxattr link linkat listxattr listxattrat llistxattr "
 		   "lremovexattr lsetxattr lstat lstat64 "
 		   "mkdir mkdirat mknod mknodat newfstatat "
 		   "oldfstat oldlstat oldstat open openat openat2 "
-		   "readlink readlinkat removexattr "
-		   "rename renameat renameat2 rmdir setxattr "
+		   "readlink readlinkat removexattr removexattrat "
+		   "rename renameat renameat2 rmdir setxattr setxattrat "
 		   "stat stat64 statfs statfs64 statx "
 		   "symlink symlinkat truncate truncate64 "
 		   "unlink unlinkat utime utimensat utimensat_time64 utimes",
@@ -161,9 +178,9 @@ const struct sysset sysset_table[] = {
     {
 	.name = "@mount",
 	.help = "Mounting, unmounting and changing the root directory",
-	.members = "chroot fsconfig fsmount fsopen fspick "
-		   "mount mount_setattr move_mount open_tree "
-		   "pivot_root umount umount2",
+	.members = "chroot fsconfig fsmount fsopen fspick listmount "
+		   "mount mount_setattr move_mount open_tree open_tree_attr "
+		   "pivot_root statmount umount umount2",
     },
     {
 	.name = "@network-io",
@@ -263,7 +280,9 @@ const struct sysset sysset_table[] = {
 		   "@process @resources @setuid @signal @sync @timer "
 		   "arm_fadvise64_64 capget capset copy_file_range "
 		   "fadvise64 fadvise64_64 flock get_mempolicy getcpu "
-		   "getpriority ioctl ioprio_get kcmp madvise mremap "
+		   "getpriority ioctl ioprio_get kcmp "
+		   "lsm_get_self_attr lsm_list_modules lsm_set_self_attr "
+		   "madvise mremap "
 		   "name_to_handle_at oldolduname olduname personality "
 		   "readahead readdir remap_file_pages "
 		   "sched_get_priority_max sched_get_priority_min "

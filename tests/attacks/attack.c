@@ -531,6 +531,119 @@ static void cmd_memfd_wx(const char *cmd, char **a)
 	say(cmd, ((int (*)(void))(void *)x)() == 42 ? "ok executed" : "not executed");
 }
 
+/* ------------------------------------------- second security review */
+
+/* setns PATH HEXTYPE: join the namespace PATH names; report CapEff there. */
+static void cmd_setns(const char *cmd, char **a)
+{
+	unsigned long type = strtoul(a[1], NULL, 16);
+	int fd = open(a[0], O_RDONLY | O_CLOEXEC);
+	char line[128] = "";
+	FILE *f;
+
+	if (fd < 0) {
+		say(cmd, "open %s", ename(errno));
+		return;
+	}
+	if (syscall(SYS_setns, fd, (long)type) < 0) {
+		say_errno(cmd, errno);
+		close(fd);
+		return;
+	}
+	close(fd);
+	f = fopen("/proc/self/status", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "CapEff:", 7))
+			break;
+	if (f)
+		fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	say(cmd, "ok %s", line);
+}
+
+/* A file handle as the kernel's struct file_handle, with room for 64 bytes. */
+struct handle {
+	unsigned int bytes;
+	int type;
+	unsigned char f[64];
+};
+
+/* gethandle PATH: "TYPE:HEX" of PATH's handle (run outside the jail). */
+static void cmd_gethandle(const char *cmd, char **a)
+{
+	struct handle h = {.bytes = sizeof(h.f)};
+	char hex[2 * sizeof(h.f) + 1];
+	int mnt;
+
+	if (syscall(SYS_name_to_handle_at, AT_FDCWD, a[0], &h, &mnt, 0) < 0) {
+		say_errno(cmd, errno);
+		return;
+	}
+	for (unsigned i = 0; i < h.bytes && i < sizeof(h.f); i++)
+		snprintf(hex + 2 * i, 3, "%02x", h.f[i]);
+	say(cmd, "%d:%s", h.type, hex);
+}
+
+/*
+ * openhandle TYPE:HEX NAME: open the handle through this root's
+ * filesystem and look for NAME in the directory it names: the "shocker"
+ * chroot escape (open_by_handle_at with CAP_DAC_READ_SEARCH).
+ */
+static void cmd_openhandle(const char *cmd, char **a)
+{
+	struct handle h = {0};
+	const char *p = strchr(a[0], ':');
+	struct stat st;
+	int mnt, fd;
+
+	h.type = atoi(a[0]);
+	for (p = p ? p + 1 : ""; p[0] && p[1] && h.bytes < sizeof(h.f); p += 2) {
+		unsigned v;
+
+		sscanf(p, "%2x", &v);
+		h.f[h.bytes++] = (unsigned char)v;
+	}
+	mnt = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = (int)syscall(SYS_open_by_handle_at, mnt, &h, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		say_errno(cmd, errno);
+		return;
+	}
+	say(cmd, fstatat(fd, a[1], &st, AT_SYMLINK_NOFOLLOW) ? "opened, no %s there" : "escaped: %s seen",
+	    a[1]);
+	close(fd);
+}
+
+/* mdwe: PR_GET_MDWE (65+1), as the kernel reports it. */
+static void cmd_mdwe(const char *cmd, char **a)
+{
+	int v = prctl(66 /* PR_GET_MDWE */, 0, 0, 0, 0);
+
+	(void)a;
+	if (v < 0)
+		say_errno(cmd, errno);
+	else
+		say(cmd, "%d", v);
+}
+
+/* written_exec: write a page, then mprotect it to R+X. */
+static void cmd_written_exec(const char *cmd, char **a)
+{
+	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)a;
+	if (p == MAP_FAILED) {
+		say_errno(cmd, errno);
+		return;
+	}
+	p[0] = 0xc3; /* ret */
+	if (mprotect(p, 4096, PROT_READ | PROT_EXEC))
+		say_errno(cmd, errno);
+	else
+		say(cmd, "ok");
+	munmap(p, 4096);
+}
+
 /* -------------------------------------------------------------- dispatch */
 
 static const struct command {
@@ -556,6 +669,11 @@ static const struct command {
     {"signal", cmd_signal, 1},
     {"procmem", cmd_procmem, 0},
     {"memfd_wx", cmd_memfd_wx, 0},
+    {"setns", cmd_setns, 2},
+    {"gethandle", cmd_gethandle, 1},
+    {"openhandle", cmd_openhandle, 2},
+    {"mdwe", cmd_mdwe, 0},
+    {"written_exec", cmd_written_exec, 0},
 };
 
 static const struct command *find(const char *name)

@@ -34,6 +34,7 @@
  */
 #include "../../core/filter.h"
 #include "../../core/log.h"
+#include "../../core/sysnames.h"
 #include "../../wrapper/plan.h"
 #include "../../wrapper/policy.h"
 
@@ -196,7 +197,8 @@ static void check_abi(const struct sock_filter *f, size_t len, const char *which
 
 /*
  * Every syscall the generator decides by number alone, against the
- * policy: a denied one gets the action; with an allow-list, an allowed
+ * policy: a denied one gets the action; a number the build's table does
+ * not hold, unless named, ENOSYS; with an allow-list, an allowed
  * and not denied one is allowed (what else an allow-list lets through,
  * such as @default, is the plan's business); with a deny-list alone,
  * every other one is allowed.
@@ -205,9 +207,9 @@ static void check_verdicts(const struct policy *p, const struct plan *pl)
 {
 	static bool allow[FILTER_NR_MAX], deny[FILTER_NR_MAX], skip[FILTER_NR_MAX];
 	static const char *const special[] = {
-	    "clone3",	     "io_uring_setup", "io_uring_enter", "io_uring_register",
-	    "ioctl",	     "socket",	       "mmap",		 "mprotect",
-	    "pkey_mprotect", "shmat",	       "personality",	 "rt_sigaction"};
+	    "clone3",	   "io_uring_setup", "io_uring_enter", "io_uring_register", "ioctl",
+	    "socket",	   "mmap",	     "mprotect",       "pkey_mprotect",	    "shmat",
+	    "personality", "rt_sigaction",   "setns",	       "open_by_handle_at"};
 	uint32_t action = p->action_at.file ? p->action : SECCOMP_RET_KILL_PROCESS;
 	char detail[128];
 
@@ -227,6 +229,8 @@ static void check_verdicts(const struct policy *p, const struct plan *pl)
 			continue;
 		if (deny[n])
 			want = action;
+		else if (!sysname_name(n) && !allow[n])
+			want = SECCOMP_RET_ERRNO | ENOSYS; /* not in the build's table */
 		else if (allow[n] || !p->allow_at.file)
 			want = SECCOMP_RET_ALLOW;
 		else

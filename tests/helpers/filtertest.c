@@ -5,6 +5,7 @@
  * The live tests then check that the kernel agrees with the simulator.
  */
 #include "../../core/filter.h"
+#include "../../core/sysnames.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -73,7 +74,9 @@ int main(void)
 
 			bad += run(prog, len, arch, nr, 0, 0, 0) != want;
 		}
-		bad += run(prog, len, arch, 0xffffffffu, 0, 0, 0) != SECCOMP_RET_KILL_PROCESS;
+		/* -1 (a tracer's skip) takes the default path: ENOSYS. */
+		bad += run(prog, len, arch, 0xffffffffu, 0, 0, 0) != s.default_action;
+		bad += s.default_action != (SECCOMP_RET_ERRNO | ENOSYS);
 		ok(!bad, "round %d (density 1/%d, %d insns): every number gets its action", round, density,
 		   len);
 	}
@@ -89,6 +92,33 @@ int main(void)
 	ok(run(prog, len, arch, 0x40000000u | 39, 0, 0, 0) == SECCOMP_RET_KILL_PROCESS, "x32 number killed");
 #endif
 	ok(run(prog, len, arch, 39, 0, 0, 0) == SECCOMP_RET_ALLOW, "native number allowed");
+	ok(run(prog, len, arch, 0xffffffffu, 0, 0, 0) == (SECCOMP_RET_ERRNO | ENOSYS),
+	   "-1 (a tracer's skip) answers ENOSYS, not the x32 kill");
+#ifdef __x86_64__
+	ok(run(prog, len, arch, 0xfffffffeu, 0, 0, 0) == SECCOMP_RET_KILL_PROCESS,
+	   "-2 still killed (x32 bit set)");
+#endif
+	{
+		int holes = 0, bad = 0;
+
+		for (uint32_t nr = 0; nr < FILTER_NR_MAX + 64; nr++) {
+			uint32_t v = run(prog, len, arch, nr, 0, 0, 0);
+
+			if (sysname_name((int)nr))
+				bad += v != SECCOMP_RET_ALLOW;
+			else {
+				holes++;
+				bad += v != (SECCOMP_RET_ERRNO | ENOSYS);
+			}
+		}
+		ok(!bad && holes > FILTER_NR_MAX - 470,
+		   "allow-everything spec: every table entry allowed, %d holes and numbers above %d answer "
+		   "ENOSYS",
+		   holes, sysnames_last);
+		ok(sysname_nr("open_tree_attr") == 467 && sysname_nr("file_setattr") == 469 &&
+		       sysname_nr("mseal") == 462 && sysnames_last >= 469,
+		   "the table reaches Linux 6.18 (open_tree_attr 467, mseal 462, file_setattr 469)");
+	}
 
 	/* ioctl: TIOCSTI refused on the low 32 bits, high bits or not. */
 	s.check[16] = CHK_IOCTL_TTY;
@@ -144,6 +174,18 @@ int main(void)
 	ok(run(prog, len, arch, 56, 0x003d0f00, 0, 0) == SECCOMP_RET_ALLOW,
 	   "clone of a thread (glibc's flags) allowed");
 	ok(run(prog, len, arch, 272, 0x00000400, 0, 0) == SECCOMP_RET_ALLOW, "unshare(CLONE_FILES) allowed");
+	/* setns: nstype 0 (any) and every CLONE_NEW* type refused. */
+	s.check[308] = CHK_SETNS;
+	len = filter_build(&s, prog, FILTER_MAX_INSNS);
+	ok(run(prog, len, arch, 308, 3, 0, 0) == (SECCOMP_RET_ERRNO | EPERM), "setns(fd, 0) refused");
+	ok(run(prog, len, arch, 308, 3, 0x10000000, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "setns(fd, CLONE_NEWUSER) refused");
+	ok(run(prog, len, arch, 308, 3, 0x80, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "setns(fd, CLONE_NEWTIME) refused");
+	ok(run(prog, len, arch, 308, 3, 0x100000000ull, 0) == (SECCOMP_RET_ERRNO | EPERM),
+	   "setns nstype compared on 32 bits (high bits only = 0)");
+	ok(run(prog, len, arch, 308, 3, 0x1, 0) == SECCOMP_RET_ALLOW,
+	   "setns with a type that is no namespace passes (the kernel says EINVAL)");
 	/* mmap: PROT_EXEC of shared memory refused, of private memory allowed. */
 	ok(run4(prog, len, arch, 9, PROT_READ | PROT_EXEC, MAP_SHARED) == (SECCOMP_RET_ERRNO | EPERM),
 	   "mmap R+X MAP_SHARED refused");
