@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 static const char *const apply_names[] = {"exec", "main", "listen", "accept", "ready"};
@@ -66,15 +69,19 @@ static int parse_opts(int argc, char **argv, struct opts *o, int want_pid, const
 	return 0;
 }
 
-/* Load and plan, or exit 1 with the run's FILE:LINE message. */
-static void load(const char *path, struct policy *pol, struct plan *pl)
+/*
+ * Load and plan, or exit with @invalid and the run's FILE:LINE message:
+ * check says 1 (its only verdict), audit and verify say 2, keeping 1 for
+ * "too exposed" and "weaker than the policy".
+ */
+static void load(const char *path, struct policy *pol, struct plan *pl, int invalid)
 {
 	static char *noargv[] = {"true", NULL};
 	struct policy_error err;
 
-	log_fail_status(1);
+	log_fail_status(invalid);
 	if (policy_load(pol, !strcmp(path, "baseline") ? NULL : path, &err))
-		die(1, "%s", err.msg);
+		die(invalid, "%s", err.msg);
 	plan_build(pl, pol, noargv, true);
 }
 
@@ -170,7 +177,7 @@ int tool_check(int argc, char **argv)
 	int first = 1;
 
 	parse_opts(argc, argv, &o, 0, "check POLICY [--json]");
-	load(o.policy, &pol, &pl);
+	load(o.policy, &pol, &pl, 1);
 	filter_action_name(p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS, act, sizeof(act));
 
 	if (o.json) {
@@ -393,7 +400,7 @@ int tool_audit(int argc, char **argv)
 	char buf[512];
 
 	parse_opts(argc, argv, &o, 0, "audit POLICY [--json] [--threshold N]");
-	load(o.policy, &pol, &pl);
+	load(o.policy, &pol, &pl, 2);
 	nfind = 0;
 	filter = pl.bpf || pl.late_bpf;
 	root = !pl.ids || pl.uid == 0;
@@ -544,45 +551,59 @@ static const char *status_field(const char *buf, const char *key)
 	return NULL;
 }
 
+/* Does @live hold @want or less: each list of ids a subset? */
+static int ids_subset(const char *live, const gid_t *want, size_t n, char *bad, size_t len)
+{
+	char copy[512], *tok, *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", live);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		size_t j;
+
+		for (j = 0; j < n && want[j] != (gid_t)strtoul(tok, NULL, 10); j++)
+			;
+		if (j == n) {
+			snprintf(bad, len, "%s", tok);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* All four ids of a Uid:/Gid: line equal to @id? */
+static int ids_all(const char *v, unsigned id)
+{
+	unsigned a[4];
+
+	return v && sscanf(v, "%u %u %u %u", &a[0], &a[1], &a[2], &a[3]) == 4 && a[0] == id && a[1] == id &&
+	       a[2] == id && a[3] == id;
+}
+
+/*
+ * One thread against the plan. A thread stricter than the plan holds: a
+ * service may drop more than it was given (memcached lowering nofile,
+ * sshd's per-connection child clearing its inheritable and ambient sets,
+ * a second filter stacked by the service): only what is weaker than the
+ * plan is a mismatch, so verify can serve as a liveness probe that
+ * restarts nothing healthy (issue 12, item 9).
+ */
 static void verify_thread(const struct plan *pl, const char *pid, const char *tid)
 {
-	const struct policy *p = pl->pol;
-	char path[128], buf[8192], want[256];
+	char path[128], buf[8192], bad[32];
 	const char *v;
 	unsigned long long cap;
 
 	snprintf(path, sizeof(path), "/proc/%.20s/task/%.20s/status", pid, tid);
 	if (read_status(path, buf, sizeof(buf)))
 		return; /* the thread ended meanwhile */
-	if (pl->ids) {
-		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->uid, (unsigned)pl->uid,
-			 (unsigned)pl->uid, (unsigned)pl->uid);
-		if (!(v = status_field(buf, "Uid")) || strcmp(v, want))
-			mismatch("thread %s: Uid %s, policy %s", tid, v ? v : "?", want);
-		snprintf(want, sizeof(want), "%u %u %u %u", (unsigned)pl->gid, (unsigned)pl->gid,
-			 (unsigned)pl->gid, (unsigned)pl->gid);
-		if (!(v = status_field(buf, "Gid")) || strcmp(v, want))
-			mismatch("thread %s: Gid %s, policy %s", tid, v ? v : "?", want);
-		if (pl->set_groups && (v = status_field(buf, "Groups"))) {
-			size_t n = 0;
-			char copy[256], *tok, *save = NULL;
-
-			snprintf(copy, sizeof(copy), "%s", v);
-			for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-				size_t j;
-
-				for (j = 0; j < pl->ngroups && pl->groups[j] != (gid_t)strtoul(tok, NULL, 10);
-				     j++)
-					;
-				if (j == pl->ngroups)
-					mismatch("thread %s: in group %s, not in the policy", tid, tok);
-				n++;
-			}
-			if (n != pl->ngroups)
-				mismatch("thread %s: %zu supplementary groups, policy %zu", tid, n,
-					 pl->ngroups);
-		}
-	}
+	/* A non-root user is exact; the policy's root allows any user. */
+	if (pl->ids && pl->uid != 0 && !ids_all(v = status_field(buf, "Uid"), (unsigned)pl->uid))
+		mismatch("thread %s: Uid %s, policy %u", tid, v ? v : "?", (unsigned)pl->uid);
+	if (pl->ids && pl->gid != 0 && !ids_all(v = status_field(buf, "Gid"), (unsigned)pl->gid))
+		mismatch("thread %s: Gid %s, policy %u", tid, v ? v : "?", (unsigned)pl->gid);
+	if (pl->ids && pl->set_groups && (v = status_field(buf, "Groups")) &&
+	    !ids_subset(v, pl->groups, pl->ngroups, bad, sizeof(bad)))
+		mismatch("thread %s: in group %s, not in the policy", tid, bad);
 	if (pl->caps || (pl->late && pl->ids && pl->uid != 0)) {
 		uint64_t keep = pl->caps ? pl->caps_keep : 0;
 		static const char *const sets[] = {"CapPrm", "CapEff", "CapInh", "CapAmb", "CapBnd"};
@@ -590,8 +611,8 @@ static void verify_thread(const struct plan *pl, const char *pid, const char *ti
 		for (int i = 0; i < 5; i++) {
 			if (pl->late && i >= 2)
 				break; /* late: the uid change clears permitted and effective */
-			if (!(v = status_field(buf, sets[i])) || sscanf(v, "%llx", &cap) != 1 || cap != keep)
-				mismatch("thread %s: %s %s, policy %016llx", tid, sets[i], v ? v : "?",
+			if (!(v = status_field(buf, sets[i])) || sscanf(v, "%llx", &cap) != 1 || (cap & ~keep))
+				mismatch("thread %s: %s %s, policy at most %016llx", tid, sets[i], v ? v : "?",
 					 (unsigned long long)keep);
 		}
 	}
@@ -607,7 +628,105 @@ static void verify_thread(const struct plan *pl, const char *pid, const char *ti
 			mismatch("thread %s: Seccomp_filters %s, policy at least %u", tid, v ? v : "?",
 				 want_n);
 	}
-	(void)p;
+}
+
+/* ---- the filters themselves ---- */
+
+#define MAX_LIVE_FILTERS 32
+
+static struct sock_filter *live_prog[MAX_LIVE_FILTERS];
+static long live_len[MAX_LIVE_FILTERS];
+static int filters_unread; /* not root: the contents could not be compared */
+
+/*
+ * Read every filter of thread @tid, newest first, with
+ * PTRACE_SECCOMP_GET_FILTER. The kernel answers only for a tracee in a
+ * ptrace stop, so the thread is seized and interrupted (a stop as short
+ * as a debugger's attach; no signal is sent, and a signal that arrives
+ * meanwhile is passed on at the detach), then let go. Returns the
+ * number of filters, or -1 with errno.
+ */
+static int read_filters(pid_t tid)
+{
+	int status, n = 0, sig = 0, saved = 0;
+
+	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL))
+		return -1;
+	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) || waitpid(tid, &status, __WALL) != tid) {
+		saved = errno;
+		goto out;
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (WIFSTOPPED(status) && (status >> 16) == 0)
+		sig = WSTOPSIG(status); /* a signal-delivery stop: give the signal back */
+	for (; n < MAX_LIVE_FILTERS; n++) {
+		long len = ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (void *)(long)n, NULL);
+
+		if (len < 0) {
+			if (errno != ENOENT)
+				saved = errno;
+			break;
+		}
+		free(live_prog[n]);
+		live_prog[n] = calloc((size_t)len + 1, sizeof(struct sock_filter));
+		if (!live_prog[n] || ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (void *)(long)n, live_prog[n]) != len) {
+			saved = errno ? errno : EIO;
+			break;
+		}
+		live_len[n] = len;
+	}
+out:
+	ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig);
+	if (saved) {
+		errno = saved;
+		return -1;
+	}
+	return n;
+}
+
+static int find_prog(int n, const struct sock_filter *prog, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (live_len[i] == (long)len && !memcmp(live_prog[i], prog, len * sizeof(*prog)))
+			return i;
+	return -1;
+}
+
+/*
+ * Is the plan's own program among the thread's filters? Counting them
+ * (Seccomp_filters) is not enough: a process never started by
+ * harden-exec with an allow-everything filter shows the same count
+ * (issue 13, item 7). More filters than the plan's hold: the kernel
+ * runs them all and the strictest answer wins.
+ */
+static void verify_filters(const struct plan *pl, const char *tid)
+{
+	int n;
+
+	if (!pl->bpf && !pl->late_bpf)
+		return;
+	n = read_filters((pid_t)atoi(tid));
+	if (n < 0) {
+		if (errno == ESRCH)
+			return; /* the thread ended meanwhile */
+		if (errno == EACCES || getuid() != 0) {
+			/* Without CAP_SYS_ADMIN, or from inside a filter, the kernel
+			 * shows no filter: say so, and compare the counts only. */
+			filters_unread = errno;
+			return;
+		}
+		mismatch("thread %s: its filters cannot be read: %s", tid, strerror(errno));
+		return;
+	}
+	if (pl->late_bpf && find_prog(n, pl->late_bpf, pl->late_bpf_len) < 0)
+		mismatch("thread %s: the policy's late filter (%zu instructions) is not among its %d filters",
+			 tid, pl->late_bpf_len, n);
+	if (pl->bpf && find_prog(n, pl->bpf, pl->bpf_len) < 0)
+		mismatch("thread %s: the policy's %sfilter (%zu instructions) is not among its %d filters",
+			 tid, pl->late ? "early " : "", pl->bpf_len, n);
 }
 
 static void verify_limits(const struct plan *pl, const char *pid)
@@ -648,15 +767,29 @@ static void verify_limits(const struct plan *pl, const char *pid)
 			if (!ls->at.file || strncmp(line, names[r], strlen(names[r])) ||
 			    sscanf(line + 26, "%31s %31s", soft, hard) != 2)
 				continue;
-			/* A service may move its soft limit; the hard one is the promise. */
+			/* A service may move its soft limit, or lower the hard one
+			 * further; the hard limit is the promise. */
 			h = !strcmp(hard, "unlimited") ? RLIM_INFINITY : strtoull(hard, NULL, 10);
-			if (h != ls->hard)
-				mismatch("limit %s: hard %s, policy %llu", limit_name(r), hard,
+			if (ls->hard != RLIM_INFINITY && h > ls->hard)
+				mismatch("limit %s: hard %s, policy at most %llu", limit_name(r), hard,
 					 (unsigned long long)ls->hard);
 		}
 	fclose(f);
 }
 
+/* Is @root the policy's root, or a directory below it? */
+static int root_holds(const char *root, const char *want)
+{
+	size_t n = strlen(want);
+
+	return !strcmp(want, "/") || !strcmp(root, want) || (!strncmp(root, want, n) && root[n] == '/');
+}
+
+/*
+ * Exit status, for probes: 0 holds (what the policy promises, or
+ * stricter), 1 weaker (a mismatch), 2 the policy is invalid, 3 the
+ * process is gone or cannot be read, 125 a usage error.
+ */
 int tool_verify(int argc, char **argv)
 {
 	static struct policy pol;
@@ -668,17 +801,19 @@ int tool_verify(int argc, char **argv)
 	DIR *d;
 
 	parse_opts(argc, argv, &o, 1, "verify POLICY PID [--json]");
-	if (strspn(o.pid, "0123456789") != strlen(o.pid))
+	if (strspn(o.pid, "0123456789") != strlen(o.pid) || strlen(o.pid) > 10)
 		die(EXIT_HARDEN, "verify: %s: not a pid", o.pid);
-	load(o.policy, &pol, &pl);
-	log_fail_status(EXIT_HARDEN);
+	load(o.policy, &pol, &pl, 2);
+	log_fail_status(3);
 	snprintf(path, sizeof(path), "/proc/%s/task", o.pid);
 	d = opendir(path);
 	if (!d)
-		die(EXIT_HARDEN, "verify: pid %s: %s", o.pid, strerror(errno));
+		die(3, "verify: pid %s: %s", o.pid, errno == ENOENT ? "no such process" : strerror(errno));
 	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
+		if (e->d_name[0] != '.') {
 			verify_thread(&pl, o.pid, e->d_name);
+			verify_filters(&pl, e->d_name);
+		}
 	closedir(d);
 	verify_limits(&pl, o.pid);
 	snprintf(path, sizeof(path), "/proc/%s/root", o.pid);
@@ -687,13 +822,21 @@ int tool_verify(int argc, char **argv)
 		mismatch("cannot read %s: %s", path, strerror(errno));
 	else {
 		root[n] = '\0';
-		if (strcmp(root, pol.chroot ? pol.chroot : "/"))
+		if (!root_holds(root, pol.chroot ? pol.chroot : "/"))
 			mismatch("root %s, policy %s", root, pol.chroot ? pol.chroot : "/");
 	}
+	if (kill((pid_t)atoi(o.pid), 0) && errno == ESRCH)
+		die(3, "verify: pid %s: ended while being read", o.pid);
+	if (filters_unread)
+		fprintf(stderr,
+			"harden-exec: verify: the filters' programs were not compared (%s: reading them "
+			"needs CAP_SYS_ADMIN, outside any seccomp filter); only their count was\n",
+			strerror(filters_unread));
 	if (o.json) {
 		printf("{\"pid\":%s,\"policy\":", o.pid);
 		jstr(o.policy);
-		printf(",\"holds\":%s,\"mismatches\":[", mismatches ? "false" : "true");
+		printf(",\"holds\":%s,\"filters_compared\":%s,\"mismatches\":[", mismatches ? "false" : "true",
+		       filters_unread ? "false" : "true");
 		for (int i = 0; i < mismatches && i < 64; i++) {
 			printf("%s", i ? "," : "");
 			jstr(mismatch_text[i]);

@@ -85,11 +85,60 @@ like "$out" "mismatch: thread [0-9]+: Uid 65534 65534 65534 65534, policy $(id -
 is "$(printf '%s\n' "$out" | grep -c 'Uid')" 4 "verify: every thread is checked"
 run "$H" verify "$web" "$svc" --json
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["holds"], len(d["mismatches"]) > 0)')" "False True" "verify --json"
+# Weaker than the policy: a hard limit above the policy's is a mismatch,
+# one below it (stricter) holds.
+v32=$(sed 's/^nofile = 64$/nofile = 32/' "$v" | policy v32)
+run "$H" verify "$v32" "$svc"
+is "$rc" 1 "verify: a hard limit above the policy's exits 1"
+like "$out" "mismatch: limit nofile: hard 64, policy at most 32" "verify: names the weaker limit"
+v128=$(sed 's/^nofile = 64$/nofile = 128/' "$v" | policy v128)
+run "$H" verify "$v128" "$svc"
+is "$rc:$out" "0:pid $svc holds $v128" "verify: a hard limit below the policy's still holds"
 kill -9 "$svc"; wait "$svc" 2>/dev/null
 run "$H" verify "$v" 999999999
-is "$rc" 125 "verify: no such pid: 125"
+is "$rc" 3 "verify: no such pid: 3"
+like "$err" "pid 999999999: no such process" "verify: no such pid: says so"
+run "$H" verify "$FIX/bad-user.ini" 1
+is "$rc" 2 "verify: an invalid policy: 2"
 run "$H" verify "$v" abc
-is "$rc" 125 "verify: not a pid: 125"
+is "$rc" 125 "verify: not a pid: 125 (usage)"
+
+# A service that drops more than the policy gave it (sshd's per-connection
+# child clears its inheritable and ambient sets, memcached lowers its own
+# nofile) and stacks a filter of its own still holds (issue 12, item 9).
+vk=$(policy vk <<'X'
+[identity]
+user = nobody
+[limits]
+nofile = 64
+[capabilities]
+keep = CAP_NET_BIND_SERVICE CAP_NET_RAW
+[seccomp]
+allow = @system-service
+X
+)
+"$H" "$vk" /usr/bin/python3 -c '
+import ctypes, resource, struct, time
+libc = ctypes.CDLL(None, use_errno=True)
+resource.setrlimit(resource.RLIMIT_NOFILE, (16, 32))
+assert libc.prctl(47, 4, 0, 0, 0) == 0                 # PR_CAP_AMBIENT_CLEAR_ALL
+hdr = struct.pack("II", 0x20080522, 0)
+bit = 1 << 10                                          # keep CAP_NET_BIND_SERVICE only
+data = struct.pack("IIIIII", bit, bit, 0, 0, 0, 0)     # effective, permitted, inheritable
+assert libc.capset(hdr, data) == 0, ctypes.get_errno()
+insn = ctypes.create_string_buffer(struct.pack("HBBI", 6, 0, 0, 0x7fff0000))
+class P(ctypes.Structure): _fields_ = [("len", ctypes.c_ushort), ("f", ctypes.c_void_p)]
+assert libc.prctl(22, 2, ctypes.byref(P(1, ctypes.cast(insn, ctypes.c_void_p)))) == 0
+print("dropped", flush=True)
+time.sleep(20)' >"$T/dropped" &
+svc=$!
+on_exit "kill -9 $svc"
+for _ in $(seq 100); do [ -s "$T/dropped" ] && break; sleep 0.05; done
+out=$(cat /proc/$svc/status)
+is "$(field CapInh) $(field CapAmb) $(field Seccomp_filters)" "0000000000000000 0000000000000000 2" "verify stricter: the service cleared inheritable and ambient, stacked a filter"
+run "$H" verify "$vk" "$svc"
+is "$rc:$out" "0:pid $svc holds $vk" "verify: a process stricter than the policy holds (exit 0)"
+kill -9 "$svc"; wait "$svc" 2>/dev/null
 
 # ---- learn, then check, audit, run, verify: real programs ----
 empty=$(printf '[exec]\nno_new_privs = yes\n' | policy empty)

@@ -102,3 +102,86 @@ is "$rc" 0 "1 MiB of env_set items: check passes"
 dup=$(printf '[exec]\nenv = clear\nenv_set = A=1 B=2 A=3 C=4 B=5\n' | policy dup)
 run env -i "$H" "$dup" env
 is "$(printf '%s\n' "$out" | tr '\n' ' ')" "A=3 B=5 C=4 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin " "env_set duplicates: last value, first place, once"
+
+# ---- 7: verify reads the filters themselves ----
+vp=$(policy vp <<'X'
+[identity]
+user = nobody
+[capabilities]
+keep = none
+[seccomp]
+allow = @system-service
+X
+)
+# A process never started by harden-exec: nobody, no capabilities,
+# no_new_privs and one allow-everything filter, so every counted field
+# matches the policy.
+setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs \
+	/usr/bin/python3 -c '
+import ctypes, os, struct
+libc = ctypes.CDLL(None, use_errno=True)
+insn = ctypes.create_string_buffer(struct.pack("HBBI", 6, 0, 0, 0x7fff0000))  # RET ALLOW
+class P(ctypes.Structure): _fields_ = [("len", ctypes.c_ushort), ("f", ctypes.c_void_p)]
+assert libc.prctl(22, 2, ctypes.byref(P(1, ctypes.cast(insn, ctypes.c_void_p)))) == 0
+os.execv("/bin/sleep", ["sleep", "30"])' &
+fake=$!
+on_exit "kill -9 $fake"
+"$H" "$vp" /bin/sleep 30 &
+real=$!
+on_exit "kill -9 $real"
+for _ in $(seq 100); do
+	[ "$(awk '/^Seccomp:/ { print $2 }' /proc/$fake/status 2>/dev/null)$(awk '/^Seccomp:/ { print $2 }' /proc/$real/status 2>/dev/null)" = 22 ] && break
+	sleep 0.05
+done
+out=$(cat /proc/$fake/status)
+is "$(field Uid) $(field CapBnd) $(field NoNewPrivs) $(field Seccomp_filters)" "65534 65534 65534 65534 0000000000000000 1 1" \
+	"fake: every counted field looks hardened"
+run "$H" verify "$vp" "$fake"
+is "$rc" 1 "verify: an allow-everything filter is a mismatch (exit 1)"
+like "$out" "^mismatch: thread $fake: the policy's filter \([0-9]+ instructions\) is not among its 1 filters" "verify: the filter mismatch is named per thread"
+run "$H" verify "$vp" "$real"
+is "$rc:$out" "0:pid $real holds $vp" "verify: the real hardened process holds"
+is "$(awk '/^State:/ { print $2 }' /proc/$real/status)" "S" "verify: the service is left running, not stopped"
+kill -9 "$real"; wait "$real" 2>/dev/null
+# Threads: one thread whose filter differs is named alone.
+"$H" "$vp" /usr/bin/python3 -c '
+import ctypes, struct, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+def odd():
+    insn = ctypes.create_string_buffer(struct.pack("HBBI", 6, 0, 0, 0x7fff0000))
+    class P(ctypes.Structure): _fields_ = [("len", ctypes.c_ushort), ("f", ctypes.c_void_p)]
+    libc.prctl(22, 2, ctypes.byref(P(1, ctypes.cast(insn, ctypes.c_void_p))))
+    print(libc.syscall(186), flush=True)
+    time.sleep(30)
+threading.Thread(target=odd).start()
+time.sleep(30)' >"$T/tid" &
+thr=$!
+on_exit "kill -9 $thr"
+for _ in $(seq 100); do [ -s "$T/tid" ] && break; sleep 0.05; done
+run "$H" verify "$vp" "$thr"
+is "$rc:$out" "0:pid $thr holds $vp" "verify: a thread with one more filter (stricter) still holds"
+kill -9 "$thr"; wait "$thr" 2>/dev/null
+# A late policy: the shim's filter and the early one are both found.
+if [ -e "$BUILD/libharden.so" ]; then
+	lp=$(policy lp <<'X'
+[identity]
+user = nobody
+[seccomp]
+allow = @system-service
+early_deny = @mount
+apply = main
+X
+)
+	"$H" "$lp" /bin/sleep 30 &
+	late=$!
+	on_exit "kill -9 $late"
+	for _ in $(seq 100); do [ "$(awk '/^Seccomp_filters:/ { print $2 }' /proc/$late/status 2>/dev/null)" = 2 ] && break; sleep 0.05; done
+	run "$H" verify "$lp" "$late"
+	is "$rc:$out" "0:pid $late holds $lp" "verify: a late service holds once its trigger passed (both filters compared)"
+	run "$H" verify "$vp" "$late"
+	like "$rc:$out" "^1:.*mismatch: thread $late: the policy's filter \([0-9]+ instructions\) is not among its 2 filters" "verify: the late service does not hold another policy's filter"
+	kill -9 "$late"; wait "$late" 2>/dev/null
+else
+	skip "needs libharden.so" "verify: a late service"
+	skip "needs libharden.so" "verify: a late service, another policy"
+fi
