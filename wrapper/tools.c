@@ -12,6 +12,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "sets.h"
+#include "users.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -334,7 +335,7 @@ struct finding {
 };
 
 static int nfind;
-static struct finding finds[32];
+static struct finding finds[40];
 
 static struct finding *add(const char *check, int weight, double exposure, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -377,13 +378,64 @@ static double set_allowed(const struct plan *pl, const char *set)
 	return total ? (double)open / total : 0;
 }
 
-#define DANGEROUS_CAPS                                                                                       \
+/*
+ * Capabilities that make their holder root in all but name: each one
+ * alone reaches root's code or files (load a module, write /dev/mem,
+ * ptrace a root process, read or write any file, become any user, load
+ * BPF or change a MAC policy...).
+ */
+#define ROOT_CAPS                                                                                            \
 	((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_MODULE) | (1ull << CAP_SYS_PTRACE) |                     \
 	 (1ull << CAP_SYS_RAWIO) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) |              \
-	 (1ull << CAP_SETUID) | (1ull << CAP_SETGID) | (1ull << CAP_SETPCAP) | (1ull << CAP_NET_ADMIN) |     \
-	 (1ull << CAP_SYS_BOOT) | (1ull << CAP_CHOWN) | (1ull << CAP_FOWNER) | (1ull << CAP_SYS_CHROOT) |    \
-	 (1ull << CAP_BPF) | (1ull << CAP_MKNOD) | (1ull << CAP_LINUX_IMMUTABLE) | (1ull << CAP_MAC_ADMIN) | \
-	 (1ull << CAP_MAC_OVERRIDE))
+	 (1ull << CAP_SETUID) | (1ull << CAP_SETGID) | (1ull << CAP_SETFCAP) | (1ull << CAP_CHOWN) |         \
+	 (1ull << CAP_FOWNER) | (1ull << CAP_BPF) | (1ull << CAP_MKNOD) | (1ull << CAP_SYS_BOOT) |           \
+	 (1ull << CAP_MAC_ADMIN) | (1ull << CAP_MAC_OVERRIDE))
+/* Strong, but bounded to one subsystem. */
+#define STRONG_CAPS                                                                                          \
+	((1ull << CAP_NET_ADMIN) | (1ull << CAP_NET_RAW) | (1ull << CAP_SYS_CHROOT) |                        \
+	 (1ull << CAP_SETPCAP) | (1ull << CAP_LINUX_IMMUTABLE) | (1ull << CAP_SYS_RESOURCE) |                \
+	 (1ull << CAP_SYS_TIME) | (1ull << CAP_SYS_NICE) | (1ull << CAP_KILL) | (1ull << CAP_IPC_OWNER) |    \
+	 (1ull << CAP_AUDIT_CONTROL) | (1ull << CAP_SYSLOG) | (1ull << CAP_PERFMON) |                        \
+	 (1ull << CAP_CHECKPOINT_RESTORE) | (1ull << CAP_FSETID) | (1ull << CAP_SYS_PACCT))
+
+/* Exposure of a kept set: root-equivalent 1, strong 0.5 and up, the rest 0.15. */
+static double caps_exposure(uint64_t keep)
+{
+	int strong = __builtin_popcountll(keep & STRONG_CAPS);
+
+	if (keep & ROOT_CAPS)
+		return 1;
+	if (strong)
+		return strong >= 4 ? 0.9 : 0.5 + 0.1 * (strong - 1);
+	return keep ? 0.15 : 0;
+}
+
+/*
+ * Groups that give their members root, or root's secrets: gid 0 owns
+ * root's files, disk and kmem the raw devices, shadow the password
+ * hashes, sudo and wheel root itself (with a password), docker and lxd
+ * a root daemon; adm and systemd-journal read every log.
+ */
+static double group_exposure(gid_t gid, char *name, size_t len)
+{
+	static const struct {
+		const char *name;
+		double exposure;
+	} risky[] = {{"disk", 1},   {"kmem", 1}, {"shadow", 1}, {"sudo", 1},		{"wheel", 1},
+		     {"docker", 1}, {"lxd", 1},	 {"adm", 0.5},	{"systemd-journal", 0.5}};
+	gid_t g;
+
+	if (gid == 0) {
+		snprintf(name, len, "gid 0");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(risky) / sizeof(risky[0]); i++)
+		if (!group_by_name(risky[i].name, &g) && g == gid) {
+			snprintf(name, len, "%s", risky[i].name);
+			return risky[i].exposure;
+		}
+	return 0;
+}
 
 int tool_audit(int argc, char **argv)
 {
@@ -394,7 +446,7 @@ int tool_audit(int argc, char **argv)
 						 "@cpu-emulation", "@obsolete", "@keyring"};
 	struct opts o = {0};
 	const struct policy *p = &pol;
-	bool root = true, filter;
+	bool root = true, filter, log_only;
 	double sum = 0, total = 0, score;
 	int nrisky = (int)(sizeof(risky_sets) / sizeof(risky_sets[0]));
 	char buf[512];
@@ -404,16 +456,29 @@ int tool_audit(int argc, char **argv)
 	nfind = 0;
 	filter = pl.bpf || pl.late_bpf;
 	root = !pl.ids || pl.uid == 0;
+	/* A filter whose refusals are only logged refuses nothing. */
+	log_only = p->action_at.file && (p->action & SECCOMP_RET_ACTION_FULL) == SCMP_ACT_LOG;
 
 	add("identity", 15, root ? 1 : 0,
 	    root ? "runs as root (no [identity] user, or uid 0)" : "runs as uid %u", (unsigned)pl.uid);
-	if (pl.caps) {
-		int n = __builtin_popcountll(pl.caps_keep & DANGEROUS_CAPS),
-		    k = __builtin_popcountll(pl.caps_keep);
+	{
+		double worst = root ? 1 : 0, e;
+		char name[64] = "", worst_name[64] = "root's";
 
+		for (size_t i = 0; !root && i <= pl.ngroups; i++)
+			if ((e = group_exposure(i ? pl.groups[i - 1] : pl.gid, name, sizeof(name))) > worst) {
+				worst = e;
+				snprintf(worst_name, sizeof(worst_name), "%s", name);
+			}
+		add("groups", 10, worst,
+		    worst ? "in %s group: root's files, raw disks, password hashes, root itself or logs"
+			  : "no root-equivalent group",
+		    worst_name);
+	}
+	if (pl.caps) {
 		caps_text(pl.caps_keep, buf, sizeof(buf));
-		add("capabilities", 15, n ? 0.5 + 0.5 * (n > 4 ? 1 : n / 4.0) : (k ? 0.15 : 0), "keeps %s",
-		    buf);
+		add("capabilities", 15, caps_exposure(pl.caps_keep), "keeps %s%s", buf,
+		    pl.caps_keep & ROOT_CAPS ? " (root-equivalent)" : "");
 	} else if (pl.late && pl.ids && pl.uid != 0)
 		add("capabilities", 15, 0, "all dropped with the uid change at the trigger");
 	else
@@ -423,11 +488,17 @@ int tool_audit(int argc, char **argv)
 	add("no_new_privs", 10, pl.nnp ? 0 : 1, pl.nnp ? "set" : "off: setuid binaries can gain privileges");
 	if (!filter)
 		add("seccomp", 15, 1, "no syscall filter");
+	else if (log_only)
+		add("seccomp", 15, 1, "action = log: every call is allowed, only logged");
 	else if (!p->allow_at.file)
 		add("seccomp", 15, 0.5, "a deny-list: every syscall not listed is allowed");
 	else
 		add("seccomp", 15, 0, "an allow-list: %zu syscalls allowed unconditionally",
 		    plan_allowed(&pl));
+	add("new-namespaces", 5, filter && p->restrict_namespaces == TRI_YES ? 0 : 1,
+	    filter && p->restrict_namespaces == TRI_YES
+		? "new namespaces refused"
+		: "new namespaces (user namespaces: a kernel attack surface) allowed");
 	for (int i = 0; i < nrisky; i++) {
 		double open = set_allowed(&pl, risky_sets[i]);
 

@@ -48,11 +48,54 @@ for i in 0 1 2 3 4 5 6; do
 	if python3 -c "import sys; sys.exit(0 if $s <= $prev else 1)"; then pass "audit: step $i is no worse ($s <= $prev)"; else fail "audit: step $i is no worse" "score $s after $prev"; fi
 	prev=$s
 done
+# Weak policies the score once missed (issue 13, item 8): each must score
+# worse than the same policy without its weakness.
+nb='[policy]\ninclude = baseline\n[identity]\nuser = nobody\n'
+score() { "$H" audit "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["score"])'; }
+worse() { # WEAK STRONG DESC
+	local w s
+	w=$(score "$1") s=$(score "$2")
+	if python3 -c "import sys; sys.exit(0 if $w > $s else 1)"; then pass "audit: $3 ($w > $s)"; else fail "audit: $3" "weak $w, strong $s"; fi
+}
+printf "$nb" | policy w-ok >/dev/null
+printf "${nb}group = disk\n" | policy w-disk >/dev/null
+printf "${nb}group = 0\n" | policy w-gid0 >/dev/null
+printf "${nb}supplementary_groups = shadow\n" | policy w-shadow >/dev/null
+printf "${nb}supplementary_groups = adm\n" | policy w-adm >/dev/null
+worse "$T/w-disk.ini" "$T/w-ok.ini" "group disk scores worse"
+worse "$T/w-gid0.ini" "$T/w-ok.ini" "gid 0 scores worse"
+worse "$T/w-shadow.ini" "$T/w-ok.ini" "supplementary group shadow scores worse"
+worse "$T/w-shadow.ini" "$T/w-adm.ini" "shadow scores worse than adm"
+worse "$T/w-adm.ini" "$T/w-ok.ini" "adm scores worse than none"
+printf "${nb}[seccomp]\nrestrict_namespaces = no\n" | policy w-ns >/dev/null
+worse "$T/w-ns.ini" "$T/w-ok.ini" "restrict_namespaces = no scores worse"
+printf '[identity]\nuser = nobody\n[seccomp]\nallow = @system-service\naction = log\n' | policy w-log >/dev/null
+printf '[identity]\nuser = nobody\n[seccomp]\ndeny = @mount\naction = kill\n' | policy w-deny >/dev/null
+printf '[identity]\nuser = nobody\n[seccomp]\nallow = @system-service\naction = kill\n' | policy w-allow >/dev/null
+worse "$T/w-log.ini" "$T/w-deny.ini" "an allow-list with action = log scores worse than a deny-list"
+worse "$T/w-deny.ini" "$T/w-allow.ini" "a deny-list scores worse than an allow-list"
+run "$H" audit "$T/w-log.ini"
+like "$out" "^seccomp +1\.00 .*action = log" "audit: action = log counts as no filter"
+printf "${nb}[capabilities]\nkeep = CAP_NET_BIND_SERVICE\n" | policy w-bind >/dev/null
+for c in CAP_SYS_ADMIN CAP_SYS_PTRACE CAP_SYS_MODULE CAP_DAC_OVERRIDE; do
+	printf "${nb}[capabilities]\nkeep = $c\n" | policy "w-$c" >/dev/null
+	worse "$T/w-$c.ini" "$T/w-bind.ini" "keep = $c scores worse than CAP_NET_BIND_SERVICE"
+	run "$H" audit "$T/w-$c.ini"
+	like "$out" "^capabilities +1\.00 .*root-equivalent" "audit: $c is weighed as root"
+done
+worse "$T/w-bind.ini" "$T/w-ok.ini" "keep = CAP_NET_BIND_SERVICE scores worse than none"
+printf "${nb}[capabilities]\nkeep = CAP_NET_ADMIN\n" | policy w-netadmin >/dev/null
+worse "$T/w-CAP_SYS_ADMIN.ini" "$T/w-netadmin.ini" "CAP_SYS_ADMIN scores worse than CAP_NET_ADMIN"
+worse "$T/w-netadmin.ini" "$T/w-bind.ini" "CAP_NET_ADMIN scores worse than CAP_NET_BIND_SERVICE"
+
 run "$H" audit "$T/s0.ini" --threshold 5
 is "$rc" 1 "audit --threshold: a worse score exits 1"
 like "$err" "exposure [0-9.]+ is above the threshold 5.0" "audit --threshold: says why"
 run "$H" audit "$T/s6.ini" --threshold 5
 is "$rc" 0 "audit --threshold: a better score exits 0"
+run "$H" audit "$FIX/bad-user.ini" --threshold 5
+is "$rc" 2 "audit --threshold: an invalid policy exits 2, not 1 (too exposed)"
+like "$err" "bad-user.ini:3: \[identity\] user = no-such-user-xyz: no such user" "audit: an invalid policy's FILE:LINE message"
 run "$H" audit "$T/s6.ini" --threshold 11
 is "$rc" 125 "audit --threshold out of range: 125"
 
