@@ -245,3 +245,38 @@ is "$?" 143 "learn sleep: it ran under the learned allow-list until stopped"
 
 run "$H" learn "$empty" -o "$T/x.ini" -- no-such-command-xyz
 is "$rc" 125 "learn: a command that cannot start: 125"
+
+# ---- learn under the policy's own argument rules (issue 13, item 13) ----
+rules=$(printf '[exec]\nno_new_privs = yes\n[seccomp]\nmemory_deny_write_execute = yes\nrestrict_namespaces = yes\n' | policy rules)
+run "$H" learn "$rules" -o "$T/wx.ini" -- /usr/bin/python3 -c 'import mmap; mmap.mmap(-1, 4096, prot=7); print("W+X mapped")'
+is "$rc" 1 "learn + memory_deny_write_execute: the W+X mapping fails while learning (the command exits 1)"
+like "$err" "PermissionError" "learn + memory_deny_write_execute: refused with EPERM"
+unlike "$out" "W\+X mapped" "learn + memory_deny_write_execute: no W+X memory"
+run "$H" learn "$rules" -o "$T/ns.ini" -- unshare -U true
+like "$rc:$err" "^1:.*unshare failed: Operation not permitted" "learn + restrict_namespaces: no user namespace while learning"
+run "$H" learn "$empty" -- /usr/bin/python3 -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True); b = ctypes.create_string_buffer(120); print(l.syscall(425, 8, b), ctypes.get_errno())'
+is "$(printf '%s\n' "$out" | head -n 1)" "-1 38" "learn: io_uring_setup answered ENOSYS while learning, as every filter does"
+# A failed run writes no list, unless --force.
+[ -e "$T/wx.ini" ] && fail "learn: a failed run writes no list" || pass "learn: a failed run writes no list"
+run "$H" learn "$empty" -o "$T/fail.ini" -- sh -c 'exit 3'
+is "$rc" 3 "learn: a failing command's status"
+like "$err" "the run failed, so no list was written .*--force" "learn: says why nothing was written"
+[ -e "$T/fail.ini" ] && fail "learn: exit 3 writes no list" || pass "learn: exit 3 writes no list"
+run "$H" learn "$empty" -o "$T/fail.ini" --force -- sh -c 'exit 3'
+like "$rc:$(tr '\n' ' ' <"$T/fail.ini" 2>/dev/null)" "^3:.*allow = " "learn --force: the list is written from a failed run"
+run "$H" learn "$empty" -- sh -c 'kill -KILL $$'
+like "$rc:$(printf '%s' "$err" | tr '\n' ' ')" "^137:.*killed by signal 9.*no list was written" "learn: a command killed by a signal learn did not pass on: no list"
+# Threads: glibc tries clone3, gets ENOSYS from every filter, falls back to
+# clone; the learned list must hold clone (issue 12, item 6).
+thr='import threading; t = threading.Thread(target=print, args=("thread ran",)); t.start(); t.join()'
+run "$H" learn "$empty" -o "$T/thr-learned.ini" -- /usr/bin/python3 -c "$thr"
+is "$rc" 0 "learn threads: the command's status"
+like "$(tr '\n\t' '  ' <"$T/thr-learned.ini")" " clone " "learn threads: clone is in the list"
+thrpol=$(printf '[policy]\ninclude = thr-learned.ini\n[seccomp]\naction = kill\n' | policy thrpol)
+run "$H" "$thrpol" /usr/bin/python3 -c "$thr"
+is "$rc:$out" "0:thread ran" "learn threads: the learned list runs a thread (action kill)"
+# An argument with a newline stays inside the fragment's comment.
+run "$H" learn "$empty" -o "$T/nl.ini" -- sh -c 'true
+true'
+run "$H" check "$(printf '[policy]\ninclude = nl.ini\n' | policy nlpol)"
+is "$rc" 0 "learn: a newline in the command's arguments does not break the fragment"
