@@ -42,7 +42,7 @@ struct loader {
 	int depth;
 	int keys_seen;		      /* outside [policy]: include must come first */
 	int caps_none, families_none; /* "none" given: no names may follow */
-	char seen[MAX_KEYS][64];
+	char seen[MAX_KEYS][80];
 	size_t nseen;
 	struct policy_error *err;
 	int failed;
@@ -715,8 +715,8 @@ static int handler(void *user, const char *section, const char *name, const char
 {
 	struct loader *l = user;
 	const struct key *k = NULL;
-	char id[64];
-	int cont = 0;
+	char id[80], other[80], base[64];
+	int cont = 0, extend = 0;
 
 	if (l->failed)
 		return 0;
@@ -727,6 +727,23 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	static struct key limit_key = {"limits", NULL, set_limit, 0, 0, 0, 0};
 
+	/*
+	 * `KEY += ITEMS` adds to a list an included file gave (inih reads the
+	 * key's name as "KEY +"): a learned allow-list can grow without
+	 * editing the generated file. Once per file, never beside `KEY =`
+	 * in the same file, so a key still has one place per file.
+	 */
+	{
+		size_t nl = strlen(name);
+
+		if (nl > 1 && name[nl - 1] == '+') {
+			while (nl > 1 && (name[nl - 2] == ' ' || name[nl - 2] == '\t'))
+				nl--;
+			snprintf(base, sizeof(base), "%.*s", (int)(nl - 1), name);
+			name = base;
+			extend = 1;
+		}
+	}
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
 			k = &keys[i];
@@ -739,10 +756,24 @@ static int handler(void *user, const char *section, const char *name, const char
 		fail(l, "[%s] %s: unknown key", section, name);
 		return 0;
 	}
-	snprintf(id, sizeof(id), "%s/%s", section, name);
-	for (size_t i = 0; i < l->nseen; i++)
-		if (!strcmp(l->seen[i], id))
-			cont = 1;
+	snprintf(id, sizeof(id), "%s/%s%s", section, name, extend ? " +=" : "");
+	snprintf(other, sizeof(other), "%s/%s%s", section, name, extend ? "" : " +=");
+	for (size_t i = 0; i < l->nseen; i++) {
+		cont |= !strcmp(l->seen[i], id);
+		if (!strcmp(l->seen[i], other) && !l->continuation) {
+			fail(l, "[%s] %s: given with both = and += in one file (write one of them)", section,
+			     name);
+			return 0;
+		}
+	}
+	if (extend && !cont && !k->list) {
+		fail(l, "[%s] %s +=: only a list can be added to", section, name);
+		return 0;
+	}
+	if (extend && !cont && (!k->off || !origin_of(l, k)->file)) {
+		fail(l, "[%s] %s +=: nothing to add to (no included file sets it; use =)", section, name);
+		return 0;
+	}
 	if (cont && !l->continuation) {
 		fail(l, "[%s] %s: key given twice", section, name);
 		return 0;
@@ -760,8 +791,10 @@ static int handler(void *user, const char *section, const char *name, const char
 			return 0;
 		snprintf(l->seen[l->nseen++], sizeof(l->seen[0]), "%s", id);
 	}
-	if (k->set(l, k, value, cont))
+	if (k->set(l, k, value, cont || extend))
 		return 0;
+	if (extend)
+		return 1; /* the origin stays where the list began */
 	if (k->off && !cont)
 		*origin_of(l, k) = (struct origin){l->file, l->line};
 	return 1;

@@ -9,6 +9,7 @@
  */
 #include "tools.h"
 #include "../core/log.h"
+#include "../core/sysnames.h"
 #include "plan.h"
 #include "policy.h"
 #include "sets.h"
@@ -168,6 +169,53 @@ static void limit_text(rlim_t v, char *buf, size_t len)
 
 /* ---- check ---- */
 
+/*
+ * A call the allow-list holds that deny or early_deny takes away again:
+ * with a learned list that is a call the program was seen making, so
+ * the service would fail there (issue 12, item 8). A warning on stderr,
+ * one line per key; the policy stays valid.
+ */
+static int warn_removed(const struct policy *p, const struct strlist *deny, const struct origin *at,
+			const char *key, int json, int nwarn)
+{
+	static bool in_allow[FILTER_NR_MAX], in_deny[FILTER_NR_MAX];
+	char names[1024];
+	size_t len = 0;
+	int n = 0;
+
+	if (!p->allow_at.file || !at->file)
+		return nwarn;
+	memset(in_allow, 0, sizeof(in_allow));
+	memset(in_deny, 0, sizeof(in_deny));
+	plan_expand(&p->allow, in_allow);
+	plan_expand(deny, in_deny);
+	names[0] = '\0';
+	for (int nr = 0; nr < FILTER_NR_MAX; nr++)
+		if (in_allow[nr] && in_deny[nr] && sysname_name(nr)) {
+			if (len < sizeof(names) - 64)
+				len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", n ? " " : "",
+							sysname_name(nr));
+			n++;
+		}
+	if (!n)
+		return nwarn;
+	if (json) {
+		char msg[1400];
+
+		snprintf(msg, sizeof(msg), "%s:%d: [seccomp] %s removes %d calls the allow list holds: %s",
+			 at->file, at->line, key, n, names);
+		printf("%s", nwarn ? "," : "");
+		jstr(msg);
+	} else
+		fprintf(stderr,
+			"harden-exec: check: warning: %s:%d: [seccomp] %s removes %d calls the allow list "
+			"(%s:%d) holds%s: %s%s\n",
+			at->file, at->line, key, n, p->allow_at.file, p->allow_at.line,
+			!strcmp(key, "early_deny") ? ", for the service's whole life" : "", names,
+			len >= sizeof(names) - 64 ? " ..." : "");
+	return nwarn + 1;
+}
+
 int tool_check(int argc, char **argv)
 {
 	static struct policy pol;
@@ -175,7 +223,7 @@ int tool_check(int argc, char **argv)
 	struct opts o = {0};
 	char a[2048], b[2048], act[64], um[16] = "unchanged";
 	const struct policy *p = &pol;
-	int first = 1;
+	int first = 1, n;
 
 	parse_opts(argc, argv, &o, 0, "check POLICY [--json]");
 	load(o.policy, &pol, &pl, 1);
@@ -260,9 +308,14 @@ int tool_check(int argc, char **argv)
 			printf("}");
 		} else
 			printf("null");
-		printf("}\n");
+		printf(",\"warnings\":[");
+		n = warn_removed(p, &p->deny, &p->deny_at, "deny", 1, 0);
+		warn_removed(p, &p->early_deny, &p->early_deny_at, "early_deny", 1, n);
+		printf("]}\n");
 		return 0;
 	}
+	warn_removed(p, &p->deny, &p->deny_at, "deny", 0, 0);
+	warn_removed(p, &p->early_deny, &p->early_deny_at, "early_deny", 0, 0);
 
 	printf("%s: valid\n", o.policy);
 	list_text(&p->env_keep, a, sizeof(a));

@@ -280,3 +280,28 @@ run "$H" learn "$empty" -o "$T/nl.ini" -- sh -c 'true
 true'
 run "$H" check "$(printf '[policy]\ninclude = nl.ini\n' | policy nlpol)"
 is "$rc" 0 "learn: a newline in the command's arguments does not break the fragment"
+
+# ---- composing a learned list (issue 12, item 8) ----
+run "$H" learn "$empty" -o "$T/true-learned.ini" -- /bin/true
+is "$rc" 0 "learn true: a small list"
+tp=$(printf '[policy]\ninclude = true-learned.ini\n[seccomp]\naction = kill\n' | policy tp)
+run "$H" "$tp" /bin/echo hi
+is "$rc" 159 "control: echo needs more than the list of true (killed by SIGSYS)"
+tpx=$(printf '[policy]\ninclude = true-learned.ini\n[seccomp]\nallow += write\n\tuname\naction = kill\n' | policy tpx)
+run "$H" "$tpx" /bin/echo hi
+is "$rc:$out" "0:hi" "allow += adds to the included learned list, without editing it"
+run "$H" check --json "$tpx"
+like "$(printf '%s' "$out" | python3 -c 'import json,sys; a=json.load(sys.stdin)["seccomp"]["allow"]; print(a[-2:], "execve" in a)')" \
+	"^\['write', 'uname'\] True$" "allow +=: check shows the included list and the additions"
+# deny taking back what the learned list holds: check warns.
+tpd=$(printf '[policy]\ninclude = true-learned.ini\n[seccomp]\ndeny = close @mount\naction = kill\n' | policy tpd)
+run "$H" check "$tpd"
+is "$rc" 0 "check: a deny overlapping the allow list is still valid"
+like "$err" "^harden-exec: check: warning: .*tpd.ini:4: \[seccomp\] deny removes 1 calls the allow list \(.*true-learned.ini:[0-9]+\) holds: close$" "check: warns that deny removes a learned call"
+run "$H" check --json "$tpd"
+like "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["warnings"])')" "deny removes 1 calls the allow list holds: close" "check --json: the warning"
+tpe=$(printf '[policy]\ninclude = true-learned.ini\n[identity]\nuser = nobody\n[seccomp]\nearly_deny = close\napply = main\n' | policy tpe)
+run "$H" check "$tpe"
+like "$err" "warning: .*tpe.ini:[0-9]+: \[seccomp\] early_deny removes 1 calls the allow list .* holds, for the service's whole life: close" "check: warns that early_deny removes a learned call"
+run "$H" check "$tp"
+is "$err" "" "check: no warning without an overlap"
