@@ -416,11 +416,15 @@ static void current_caps(uint64_t *perm, uint64_t *eff)
 	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
 }
 
-/* A hard limit can only go up with CAP_SYS_RESOURCE: say so now. */
-static void plan_limits(const struct policy *p)
+/* A hard limit can only go up with CAP_SYS_RESOURCE: say so now. A dry
+ * plan (check, audit, verify) judges the policy, not the caller: a CI
+ * gate needs no privilege to validate it (issue 12, item 10). */
+static void plan_limits(const struct plan *pl, const struct policy *p)
 {
 	uint64_t perm, eff;
 
+	if (pl->dry)
+		return;
 	current_caps(&perm, &eff);
 	if (eff & (1ull << CAP_SYS_RESOURCE))
 		return;
@@ -446,7 +450,7 @@ static void plan_caps(struct plan *pl, const struct policy *p)
 	if (!p->caps_keep_at.file)
 		return;
 	current_caps(&perm, &eff);
-	for (int c = 0; c < 64; c++)
+	for (int c = 0; c < 64 && !pl->dry; c++)
 		if (p->caps_keep & ~perm & (1ull << c)) {
 			char *name = cap_to_name(c);
 
@@ -684,13 +688,17 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	if (!pl->nnp)
 		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs",
 		    where(&p->no_new_privs_at));
-	if (pl->caps && (pl->caps_keep || !pl->ids || pl->uid == 0))
+	if (pl->caps && pl->caps_keep)
 		die(EXIT_HARDEN,
 		    "%s[capabilities] keep: with a late apply, capabilities are dropped by the change to a "
-		    "non-root "
-		    "[identity] user at the trigger: use keep = none and set user",
+		    "non-root [identity] user at the trigger, so none can be kept: use keep = none",
 		    where(&p->caps_keep_at));
-	pl->caps = false;
+	/* keep = none with a non-root user: the uid change at the trigger
+	 * drops them. Without one (the baseline included in a late policy),
+	 * the capabilities step drops them at exec, before the service's
+	 * initialisation, as in exec mode (issue 12, item 10). */
+	if (pl->ids && pl->uid != 0)
+		pl->caps = false;
 	pl->shim_path = late_find_shim(why, sizeof(why));
 	if (!pl->shim_path)
 		die(EXIT_HARDEN, "%s[seccomp] apply: %s", where(&p->apply_at), why);
@@ -742,7 +750,7 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	plan_sanitise(pl, p);
 	plan_filesystem(pl, p);
 	plan_identity(pl, p);
-	plan_limits(p);
+	plan_limits(pl, p);
 	plan_caps(pl, p);
 	pl->nnp = p->no_new_privs != TRI_NO;
 	pl->pdeathsig = p->die_with_parent == TRI_YES;

@@ -167,6 +167,17 @@ static void limit_text(rlim_t v, char *buf, size_t len)
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 }
 
+/* An action as the policy spells it: errno:EPERM, not errno:1. */
+static void action_text(uint32_t action, char *buf, size_t len)
+{
+	const char *e = errno_name((int)(action & SECCOMP_RET_DATA));
+
+	if ((action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO && e)
+		snprintf(buf, len, "errno:%s", e);
+	else
+		filter_action_name(action, buf, len);
+}
+
 /* ---- check ---- */
 
 /*
@@ -227,7 +238,7 @@ int tool_check(int argc, char **argv)
 
 	parse_opts(argc, argv, &o, 0, "check POLICY [--json]");
 	load(o.policy, &pol, &pl, 1);
-	filter_action_name(p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS, act, sizeof(act));
+	action_text(p->action_at.file ? p->action : SCMP_ACT_KILL_PROCESS, act, sizeof(act));
 
 	if (o.json) {
 		printf("{\"policy\":");
@@ -339,29 +350,29 @@ int tool_check(int argc, char **argv)
 		first = 0;
 	}
 	printf("%s\n", first ? "unchanged" : "");
-	printf(" 5 filesystem    chroot %s; workdir %s\n", p->chroot ? p->chroot : "none",
+	printf(" 3 filesystem    chroot %s; workdir %s\n", p->chroot ? p->chroot : "none",
 	       p->workdir ? p->workdir : "unchanged");
 	if (pl.ids) {
-		printf(" 7 identity      uid %u gid %u groups", (unsigned)pl.uid, (unsigned)pl.gid);
+		printf(" 4 identity      uid %u gid %u groups", (unsigned)pl.uid, (unsigned)pl.gid);
 		for (size_t i = 0; i < pl.ngroups; i++)
 			printf(" %u", (unsigned)pl.groups[i]);
 		printf("%s%s\n", pl.ngroups ? "" : " none", pl.late ? " (at the trigger)" : "");
 	} else
-		printf(" 7 identity      unchanged\n");
+		printf(" 4 identity      unchanged\n");
 	caps_text(pl.caps_keep, a, sizeof(a));
 	if (pl.caps)
-		printf(" 8 capabilities  keep %s; every other leaves every set, the bounding set included\n",
+		printf(" 5 capabilities  keep %s; every other leaves every set, the bounding set included\n",
 		       a);
 	else if (pl.late && pl.ids)
-		printf(" 8 capabilities  none, dropped with the uid change at the trigger\n");
+		printf(" 5 capabilities  none, dropped with the uid change at the trigger\n");
 	else
-		printf(" 8 capabilities  unchanged\n");
-	printf(" 9 no_new_privs  %s; die_with_parent %s\n", pl.nnp ? "yes" : "no",
+		printf(" 5 capabilities  unchanged\n");
+	printf(" 6 no_new_privs  %s; die_with_parent %s\n", pl.nnp ? "yes" : "no",
 	       pl.pdeathsig ? "yes" : "no");
 	if (pl.bpf || pl.late_bpf) {
 		list_text(&p->allow, a, sizeof(a));
 		list_text(&p->deny, b, sizeof(b));
-		printf("10 seccomp       %s%s%s%s%s; action %s; %zu syscalls allowed unconditionally; %zu "
+		printf(" 7 seccomp       %s%s%s%s%s; action %s; %zu syscalls allowed unconditionally; %zu "
 		       "instructions\n",
 		       p->allow_at.file ? "allow " : "deny-list", a,
 		       p->allow_at.file && p->deny.n ? " less " : "", p->allow_at.file ? "" : " ", b, act,
@@ -374,7 +385,9 @@ int tool_check(int argc, char **argv)
 			printf(" (early filter %zu instructions, deadline %ums)", pl.bpf_len, pl.deadline_ms);
 		printf("\n");
 	} else
-		printf("10 seccomp       none\n");
+		printf(" 7 seccomp       none\n");
+	printf(" 8 exec          the command%s\n",
+	       pl.late ? ", with libharden.so preloaded and a watchdog for the deadline" : "");
 	return 0;
 }
 

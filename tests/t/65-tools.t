@@ -8,9 +8,9 @@ web=$TOP/conf/examples/web.ini
 # ---- check ----
 run "$H" check "$web"
 is "$rc" 0 "check: a valid policy exits 0"
-like "$out" "^ 7 identity +uid $(id -u www-data) gid $(id -g www-data) groups none" "check: identity resolved to numbers"
-like "$out" "^ 8 capabilities +keep CAP_NET_BIND_SERVICE" "check: kept capabilities"
-like "$out" "^10 seccomp +allow @system-service less @privileged" "check: the sets the allow-list came from"
+like "$out" "^ 4 identity +uid $(id -u www-data) gid $(id -g www-data) groups none" "check: identity resolved to numbers"
+like "$out" "^ 5 capabilities +keep CAP_NET_BIND_SERVICE" "check: kept capabilities"
+like "$out" "^ 7 seccomp +allow @system-service less @privileged" "check: the sets the allow-list came from"
 like "$out" "action kill; [0-9]+ syscalls allowed unconditionally" "check: action and count of allowed syscalls"
 like "$out" "apply exec" "check: the apply mode"
 run "$H" check "$web" --json
@@ -21,6 +21,36 @@ is "$rc" 1 "check: an invalid policy exits 1"
 like "$err" "^harden-exec: .*bad-user.ini:3: \[identity\] user = no-such-user-xyz: no such user" "check: the same FILE:LINE error as a run"
 run "$H" check baseline
 is "$rc" 0 "check baseline"
+# Steps numbered as harden-exec(1) lists them, 1 to 8.
+is "$(printf '%s\n' "$out" | sed -n 's/^ \([0-9]\) \([a-z_]*\) .*/\1 \2/p' | tr '\n' ' ')" \
+	"1 sanitise 2 rlimits 3 filesystem 4 identity 5 capabilities 6 no_new_privs 7 seccomp 8 exec " "check: steps numbered as the man page's list"
+like "$out" "action errno:EPERM;" "check baseline: the action as the policy spells it (errno:EPERM, not errno:1)"
+run "$H" check baseline --json
+like "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seccomp"]["action"])')" "^errno:EPERM$" "check --json: errno:EPERM"
+# A CI gate as nobody: plan-only checks do not need the caller's
+# capabilities or limits (issue 12, item 10); the real run still does.
+ci=$(policy ci <<'X'
+[identity]
+user = nobody
+[limits]
+nofile = 1048576
+[capabilities]
+keep = CAP_NET_BIND_SERVICE
+X
+)
+run setpriv --reuid 65534 --regid 65534 --clear-groups "$H" check "$ci"
+is "$rc" 0 "check as nobody: keep = CAP_NET_BIND_SERVICE and a high nofile need no privilege to validate"
+run setpriv --reuid 65534 --regid 65534 --clear-groups "$H" audit "$ci" --threshold 10
+is "$rc" 0 "audit as nobody: the same policy"
+run setpriv --reuid 65534 --regid 65534 --clear-groups "$H" "$ci" true
+like "$rc:$err" "^125:.*ci.ini:[0-9]+: \[(limits\] nofile|capabilities\] keep)" "a real run as nobody still refuses what it cannot apply"
+# A late policy without a user includes the baseline: capabilities leave at
+# exec, the filter comes at the trigger.
+lb=$(printf '[policy]\ninclude = baseline\n[seccomp]\napply = main\n' | policy lb)
+run "$H" "$lb" /bin/cat /proc/self/status
+is "$rc" 0 "late policy including the baseline, without a user: runs"
+is "$(field Uid) $(field CapEff) $(field CapBnd) $(field NoNewPrivs) $(field Seccomp)" "0 0 0 0 0000000000000000 0000000000000000 1 2" \
+	"late + baseline: root without capabilities, filtered"
 run "$H" check
 is "$rc" 125 "check without a policy: usage error 125"
 
