@@ -25,7 +25,7 @@ static const char usage[] = "usage: harden-exec [-v] POLICY [--] COMMAND [ARG...
 			    "       harden-exec check POLICY [--json]\n"
 			    "       harden-exec audit POLICY [--json] [--threshold N]\n"
 			    "       harden-exec verify POLICY PID [--json]\n"
-			    "       harden-exec learn POLICY [-o FILE] [--] COMMAND [ARG...]\n"
+			    "       harden-exec learn POLICY [-o FILE] [--force] [--] COMMAND [ARG...]\n"
 			    "       harden-exec --print-baseline | --help | --version\n"
 			    "\n"
 			    "Apply the controls of the INI policy POLICY (see harden-exec.ini(5)) in a\n"
