@@ -106,7 +106,8 @@ static int open_log(const struct policy *p, const struct args *a)
 		const char *why = NULL;
 
 		fd = open(p->log_target,
-			  O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+			  O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			  0600);
 		if (fd < 0)
 			die(EXIT_HARDEN, "%s:%d: [log] target = %s: %s", p->log_target_at.file,
 			    p->log_target_at.line, p->log_target,

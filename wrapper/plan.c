@@ -171,8 +171,8 @@ static char **env_unique(char **in, size_t n, size_t *out_n)
 		it[i] = (struct env_item){in[i], strcspn(in[i], "="), i};
 	qsort(it, n, sizeof(*it), env_cmp);
 	for (size_t i = 0, j; i < n; i = j + 1) {
-		for (j = i; j + 1 < n && it[j + 1].len == it[i].len && !memcmp(it[j + 1].e, it[i].e, it[i].len);
-		     j++)
+		for (j = i;
+		     j + 1 < n && it[j + 1].len == it[i].len && !memcmp(it[j + 1].e, it[i].e, it[i].len); j++)
 			;
 		slot[it[i].pos] = (char *)it[j].e;
 	}

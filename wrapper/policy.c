@@ -897,7 +897,8 @@ static int open_trusted(const char *path, struct policy_error *err)
 			goto refused;
 		c = end;
 	}
-	next = openat(fd, slash ? slash + 1 : path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	next =
+	    openat(fd, slash ? slash + 1 : path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	close(fd);
 	free(real);
 	return next;

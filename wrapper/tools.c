@@ -204,8 +204,8 @@ static int warn_removed(const struct policy *p, const struct strlist *deny, cons
 	for (int nr = 0; nr < FILTER_NR_MAX; nr++)
 		if (in_allow[nr] && in_deny[nr] && sysname_name(nr)) {
 			if (len < sizeof(names) - 64)
-				len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", n ? " " : "",
-							sysname_name(nr));
+				len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+							n ? " " : "", sysname_name(nr));
 			n++;
 		}
 	if (!n)
@@ -487,8 +487,9 @@ static double group_exposure(gid_t gid, char *name, size_t len)
 	static const struct {
 		const char *name;
 		double exposure;
-	} risky[] = {{"disk", 1},   {"kmem", 1}, {"shadow", 1}, {"sudo", 1},		{"wheel", 1},
-		     {"docker", 1}, {"lxd", 1},	 {"adm", 0.5},	{"systemd-journal", 0.5}};
+	} risky[] = {{"disk", 1}, {"kmem", 1},	{"shadow", 1},
+		     {"sudo", 1}, {"wheel", 1}, {"docker", 1},
+		     {"lxd", 1},  {"adm", 0.5}, {"systemd-journal", 0.5}};
 	gid_t g;
 
 	if (gid == 0) {
@@ -748,9 +749,10 @@ static void verify_thread(const struct plan *pl, const char *pid, const char *ti
 		for (int i = 0; i < 5; i++) {
 			if (pl->late && i >= 2)
 				break; /* late: the uid change clears permitted and effective */
-			if (!(v = status_field(buf, sets[i])) || sscanf(v, "%llx", &cap) != 1 || (cap & ~keep))
-				mismatch("thread %s: %s %s, policy at most %016llx", tid, sets[i], v ? v : "?",
-					 (unsigned long long)keep);
+			if (!(v = status_field(buf, sets[i])) || sscanf(v, "%llx", &cap) != 1 ||
+			    (cap & ~keep))
+				mismatch("thread %s: %s %s, policy at most %016llx", tid, sets[i],
+					 v ? v : "?", (unsigned long long)keep);
 		}
 	}
 	if (pl->nnp && (!(v = status_field(buf, "NoNewPrivs")) || strcmp(v, "1")))
@@ -809,7 +811,8 @@ static int read_filters(pid_t tid)
 		}
 		free(live_prog[n]);
 		live_prog[n] = calloc((size_t)len + 1, sizeof(struct sock_filter));
-		if (!live_prog[n] || ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (void *)(long)n, live_prog[n]) != len) {
+		if (!live_prog[n] ||
+		    ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (void *)(long)n, live_prog[n]) != len) {
 			saved = errno ? errno : EIO;
 			break;
 		}
@@ -972,8 +975,8 @@ int tool_verify(int argc, char **argv)
 	if (o.json) {
 		printf("{\"pid\":%s,\"policy\":", o.pid);
 		jstr(o.policy);
-		printf(",\"holds\":%s,\"filters_compared\":%s,\"mismatches\":[", mismatches ? "false" : "true",
-		       filters_unread ? "false" : "true");
+		printf(",\"holds\":%s,\"filters_compared\":%s,\"mismatches\":[",
+		       mismatches ? "false" : "true", filters_unread ? "false" : "true");
 		for (int i = 0; i < mismatches && i < 64; i++) {
 			printf("%s", i ? "," : "");
 			jstr(mismatch_text[i]);
