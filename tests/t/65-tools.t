@@ -335,3 +335,7 @@ run "$H" check "$tpe"
 like "$err" "warning: .*tpe.ini:[0-9]+: \[seccomp\] early_deny removes 1 calls the allow list .* holds, for the service's whole life: close" "check: warns that early_deny removes a learned call"
 run "$H" check "$tp"
 is "$err" "" "check: no warning without an overlap"
+# learn needs no_new_privs for its own filter, whatever the policy says.
+nonnp=$(printf '[exec]\nno_new_privs = no\n[seccomp]\nmemory_deny_write_execute = yes\n' | policy nonnp)
+run "$H" learn "$nonnp" -- /bin/true
+is "$rc" 0 "learn: a policy with no_new_privs = no still learns (under its argument rules)"
