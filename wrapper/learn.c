@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * harden-exec learn POLICY [-o FILE] [--] COMMAND [ARG...]
+ * harden-exec learn POLICY [-o FILE] [--force] [--] COMMAND [ARG...]
  *
  * Runs COMMAND under the policy's other controls with a filter whose every
  * native syscall is reported to this process (SECCOMP_RET_USER_NOTIF) and
  * then continued, and writes what was used as a `[seccomp] allow` list,
  * grouped into named sets where a whole set was used, merged with FILE
  * when it exists (several runs of different workloads add up).
+ *
+ * The policy's argument rules stay in force while learning, in a filter
+ * of their own below the reporting one (address_families,
+ * memory_deny_write_execute, lock_personality, restrict_namespaces, and
+ * what every filter refuses: io_uring, clone3), so a run learns what the
+ * program does under the policy, not what it would do unconfined. A run
+ * that fails (a non-zero exit, or a signal this process did not pass on)
+ * writes no list unless --force is given: it may have missed calls a
+ * working run makes.
  *
  * The service child loads the filter last and execs; it blocks in that
  * very execve (the first call reported) until this process has taken the
@@ -35,11 +44,14 @@
 #include <unistd.h>
 
 static pid_t child;
+static volatile sig_atomic_t forwarded; /* the last signal passed on */
 
 static void forward(int sig)
 {
-	if (child > 0)
+	if (child > 0) {
+		forwarded = sig;
 		kill(child, sig);
+	}
 }
 
 /* The child's listener: the descriptor /proc shows as a seccomp notifier. */
@@ -167,8 +179,13 @@ static void write_fragment(FILE *f, const bool used[FILTER_NR_MAX], char **argv)
 			len += (size_t)snprintf(items + len, sizeof(items) - len, "%s ", name);
 	}
 	fprintf(f, "; learned by harden-exec learn from:");
-	for (char **a = argv; *a; a++)
-		fprintf(f, " %.60s", *a);
+	/* One comment line: a newline in an argument would end it, and the
+	 * rest would be read as policy text. */
+	for (char **a = argv; *a; a++) {
+		fputc(' ', f);
+		for (size_t k = 0; k < 60 && (*a)[k]; k++)
+			fputc((unsigned char)(*a)[k] < 0x20 ? ' ' : (*a)[k], f);
+	}
 	fprintf(f,
 		"\n; review it, then include it and add deny = and action = of your own\n[seccomp]\nallow =");
 	/* Short lines: a policy line may not exceed 198 characters. */
@@ -189,15 +206,19 @@ int tool_learn(int argc, char **argv)
 	static struct plan pl;
 	static struct filter_spec spec;
 	static bool used[FILTER_NR_MAX];
+	static char *no_deny[] = {NULL};
 	struct policy_error err;
 	const char *out = NULL, *path;
 	struct sigaction sa = {.sa_handler = forward};
-	int i = 1, status, pidfd, listener, n, calls = 0;
+	struct sock_fprog rules = {0};
+	int i = 1, status, pidfd, listener, n, calls = 0, force = 0, failed;
 
-	/* learn [-o FILE] POLICY [-o FILE] [--] COMMAND [ARG...] */
+	/* learn [-o FILE] [--force] POLICY [-o FILE] [--force] [--] COMMAND [ARG...] */
 	for (path = NULL; i < argc; i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--force"))
+			force = 1;
 		else if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
@@ -209,19 +230,24 @@ int tool_learn(int argc, char **argv)
 			break;
 	}
 	if (!path || i >= argc)
-		die(EXIT_HARDEN, "usage: harden-exec learn POLICY [-o FILE] [--] COMMAND [ARG...]");
+		die(EXIT_HARDEN, "usage: harden-exec learn POLICY [-o FILE] [--force] [--] COMMAND [ARG...]");
 	if (policy_load(&pol, !strcmp(path, "baseline") ? NULL : path, &err))
 		die(EXIT_HARDEN, "%s", err.msg);
 
-	/* Everything but the filter, applied at exec. */
+	/*
+	 * Everything but the lists, applied at exec: the policy's argument
+	 * rules become an empty deny-list's filter (issue 13, item 13: W+X
+	 * memory, new namespaces and io_uring worked while learning).
+	 */
 	pol.apply = APPLY_EXEC;
 	memset(&pol.allow_at, 0, sizeof(pol.allow_at));
-	memset(&pol.deny_at, 0, sizeof(pol.deny_at));
 	memset(&pol.early_deny_at, 0, sizeof(pol.early_deny_at));
-	memset(&pol.families_at, 0, sizeof(pol.families_at));
 	memset(&pol.deadline_ms_at, 0, sizeof(pol.deadline_ms_at));
-	pol.mdwe = pol.lock_personality = TRI_NO;
+	pol.deny = (struct strlist){no_deny, 0};
+	pol.deny_at = (struct origin){path, 0};
+	pol.no_new_privs = TRI_YES; /* the reporting filter needs it whatever the policy says */
 	plan_build(&pl, &pol, &argv[i], false);
+	rules = (struct sock_fprog){(unsigned short)pl.bpf_len, pl.bpf};
 	filter_spec_init(&spec, SECCOMP_RET_USER_NOTIF);
 	pl.bpf = calloc(FILTER_MAX_INSNS, sizeof(*pl.bpf));
 	n = pl.bpf ? filter_build(&spec, pl.bpf, FILTER_MAX_INSNS) : -1;
@@ -234,8 +260,13 @@ int tool_learn(int argc, char **argv)
 	child = fork();
 	if (child < 0)
 		die(EXIT_HARDEN, "learn: fork: %s", strerror(errno));
-	if (child == 0)
+	if (child == 0) {
+		/* The rules' filter first: it refuses only argument values and
+		 * io_uring/clone3, none of which the steps before exec use. */
+		if (rules.filter && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &rules) < 0)
+			die(EXIT_HARDEN, "learn: load the policy's argument rules: %s", strerror(errno));
 		apply_all(&pl);
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	pidfd = (int)syscall(SYS_pidfd_open, child, 0);
@@ -277,11 +308,23 @@ int tool_learn(int argc, char **argv)
 	waitpid(child, &status, 0);
 	/* Whatever the command did, the wrapper's own execve is needed. */
 	used[__NR_execve] = true;
-	/* Every filter answers clone3 with ENOSYS (core/filter.c), and glibc
-	 * then falls back to clone: a learned clone3 means clone is needed. */
+	/* Every filter answers clone3 with ENOSYS so that glibc falls back
+	 * to clone, whose flags a filter can read: a program seen making
+	 * threads with clone3 needs clone (issue 12, item 6). */
 	if (used[__NR_clone3])
 		used[__NR_clone] = true;
-	if (out) {
+	fprintf(stderr, "harden-exec: learn: %d calls seen; the command %s %d\n", calls,
+		WIFEXITED(status) ? "exited with" : "was killed by signal",
+		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	failed = WIFEXITED(status) ? WEXITSTATUS(status) != 0 : WTERMSIG(status) != forwarded;
+	if (failed && !force) {
+		fprintf(stderr,
+			"harden-exec: learn: the run failed, so no list was written (it may miss calls a "
+			"working run makes%s); --force writes it anyway\n",
+			WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS
+			    ? "; SIGSYS: one of the policy's argument rules refused a call"
+			    : "");
+	} else if (out) {
 		FILE *f;
 		int fd;
 
@@ -295,8 +338,5 @@ int tool_learn(int argc, char **argv)
 			die(EXIT_HARDEN, "learn: %s: %s", out, strerror(errno));
 	} else
 		write_fragment(stdout, used, &argv[i]);
-	fprintf(stderr, "harden-exec: learn: %d calls seen; the command %s %d\n", calls,
-		WIFEXITED(status) ? "exited with" : "was killed by signal",
-		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

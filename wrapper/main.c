@@ -8,10 +8,12 @@
 #include "policy.h"
 #include "tools.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef HARDEN_VERSION
@@ -23,7 +25,7 @@ static const char usage[] = "usage: harden-exec [-v] POLICY [--] COMMAND [ARG...
 			    "       harden-exec check POLICY [--json]\n"
 			    "       harden-exec audit POLICY [--json] [--threshold N]\n"
 			    "       harden-exec verify POLICY PID [--json]\n"
-			    "       harden-exec learn POLICY [-o FILE] [--] COMMAND [ARG...]\n"
+			    "       harden-exec learn POLICY [-o FILE] [--force] [--] COMMAND [ARG...]\n"
 			    "       harden-exec --print-baseline | --help | --version\n"
 			    "\n"
 			    "Apply the controls of the INI policy POLICY (see harden-exec.ini(5)) in a\n"
@@ -88,16 +90,39 @@ static void parse_args(int argc, char **argv, struct args *a)
 	a->command = &argv[i];
 }
 
-/* Events go to [log] target: stderr, or a file opened once, here. */
+/*
+ * Events go to [log] target: stderr, or a file opened once, here, as
+ * root. It must be a regular file that only root or the caller can
+ * write: a FIFO planted there would hang every later start (O_NONBLOCK
+ * makes the open fail with ENXIO instead), a device or a file others may
+ * write would take what root writes somewhere they chose.
+ */
 static int open_log(const struct policy *p, const struct args *a)
 {
 	int fd = STDERR_FILENO;
+	struct stat st;
 
 	if (p->log_target) {
-		fd = open(p->log_target, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		const char *why = NULL;
+
+		fd = open(p->log_target,
+			  O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			  0600);
 		if (fd < 0)
-			die(EXIT_HARDEN, "%s:%d: [log] target = %s: %m", p->log_target_at.file,
-			    p->log_target_at.line, p->log_target);
+			die(EXIT_HARDEN, "%s:%d: [log] target = %s: %s", p->log_target_at.file,
+			    p->log_target_at.line, p->log_target,
+			    errno == ELOOP ? "a symbolic link (refused)" : strerror(errno));
+		if (fstat(fd, &st))
+			why = strerror(errno);
+		else if (!S_ISREG(st.st_mode))
+			why = "not a regular file (refused)";
+		else if (st.st_uid != 0 && st.st_uid != getuid())
+			why = "owned by neither root nor the invoking user (refused)";
+		else if (st.st_mode & (S_IWGRP | S_IWOTH))
+			why = "writable by group or others (refused; chmod go-w)";
+		if (why)
+			die(EXIT_HARDEN, "%s:%d: [log] target = %s: %s", p->log_target_at.file,
+			    p->log_target_at.line, p->log_target, why);
 	}
 	if (p->log_format == LOG_JSON)
 		log_setup(LOGM_JSON, fd);

@@ -136,6 +136,55 @@ static void env_put(char ***env, size_t *n, const char *entry)
 	(*env)[*n] = NULL;
 }
 
+/* ---- the environment, each name once ---- */
+
+struct env_item {
+	const char *e;
+	size_t len, pos;
+};
+
+static int env_cmp(const void *a, const void *b)
+{
+	const struct env_item *x = a, *y = b;
+	int c = memcmp(x->e, y->e, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * @in (@n entries, a later one winning) as an environment holding each
+ * name once, at the place of its first occurrence: what env_put() one
+ * entry at a time gives, in O(n log n) rather than O(n^2) (a 1 MiB
+ * policy of env_set items took 20 s to plan; issue 13, item 16).
+ */
+static char **env_unique(char **in, size_t n, size_t *out_n)
+{
+	struct env_item *it = xcalloc(n, sizeof(*it));
+	char **slot = xcalloc(n + 1, sizeof(*slot));
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		it[i] = (struct env_item){in[i], strcspn(in[i], "="), i};
+	qsort(it, n, sizeof(*it), env_cmp);
+	for (size_t i = 0, j; i < n; i = j + 1) {
+		for (j = i;
+		     j + 1 < n && it[j + 1].len == it[i].len && !memcmp(it[j + 1].e, it[i].e, it[i].len); j++)
+			;
+		slot[it[i].pos] = (char *)it[j].e;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (slot[i])
+			slot[m++] = slot[i];
+	slot[m] = NULL;
+	free(it);
+	*out_n = m;
+	return slot;
+}
+
 /*
  * The service's environment. `inherit` passes ours less the dynamic
  * loader's variables (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT ...), which
@@ -145,9 +194,12 @@ static void env_put(char ***env, size_t *n, const char *entry)
  */
 static void plan_env(struct plan *pl, const struct policy *p, int nlisten)
 {
-	size_t n = 0;
-	char **env = xcalloc(1, sizeof(*env));
+	size_t n = 0, total = p->env_set.n;
+	char **cand, **env;
 
+	for (char **e = environ; e && *e; e++)
+		total++;
+	cand = xcalloc(total + 1, sizeof(*cand));
 	for (char **e = environ; e && *e; e++) {
 		int keep = name_in(&p->env_keep, *e);
 
@@ -160,10 +212,12 @@ static void plan_env(struct plan *pl, const struct policy *p, int nlisten)
 		else
 			keep = 1;
 		if (keep && strchr(*e, '='))
-			env_put(&env, &n, *e);
+			cand[n++] = *e;
 	}
 	for (size_t i = 0; i < p->env_set.n; i++)
-		env_put(&env, &n, p->env_set.v[i]);
+		cand[n++] = p->env_set.v[i];
+	env = env_unique(cand, n, &n);
+	free(cand);
 	if (!name_in(&(struct strlist){env, n}, "PATH"))
 		env_put(&env, &n, "PATH=" DEFAULT_PATH);
 	pl->envp = env;
@@ -363,11 +417,15 @@ static void current_caps(uint64_t *perm, uint64_t *eff)
 	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
 }
 
-/* A hard limit can only go up with CAP_SYS_RESOURCE: say so now. */
-static void plan_limits(const struct policy *p)
+/* A hard limit can only go up with CAP_SYS_RESOURCE: say so now. A dry
+ * plan (check, audit, verify) judges the policy, not the caller: a CI
+ * gate needs no privilege to validate it (issue 12, item 10). */
+static void plan_limits(const struct plan *pl, const struct policy *p)
 {
 	uint64_t perm, eff;
 
+	if (pl->dry)
+		return;
 	current_caps(&perm, &eff);
 	if (eff & (1ull << CAP_SYS_RESOURCE))
 		return;
@@ -393,7 +451,7 @@ static void plan_caps(struct plan *pl, const struct policy *p)
 	if (!p->caps_keep_at.file)
 		return;
 	current_caps(&perm, &eff);
-	for (int c = 0; c < 64; c++)
+	for (int c = 0; c < 64 && !pl->dry; c++)
 		if (p->caps_keep & ~perm & (1ull << c)) {
 			char *name = cap_to_name(c);
 
@@ -647,13 +705,17 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	if (!pl->nnp)
 		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs",
 		    where(&p->no_new_privs_at));
-	if (pl->caps && (pl->caps_keep || !pl->ids || pl->uid == 0))
+	if (pl->caps && pl->caps_keep)
 		die(EXIT_HARDEN,
 		    "%s[capabilities] keep: with a late apply, capabilities are dropped by the change to a "
-		    "non-root "
-		    "[identity] user at the trigger: use keep = none and set user",
+		    "non-root [identity] user at the trigger, so none can be kept: use keep = none",
 		    where(&p->caps_keep_at));
-	pl->caps = false;
+	/* keep = none with a non-root user: the uid change at the trigger
+	 * drops them. Without one (the baseline included in a late policy),
+	 * the capabilities step drops them at exec, before the service's
+	 * initialisation, as in exec mode (issue 12, item 10). */
+	if (pl->ids && pl->uid != 0)
+		pl->caps = false;
 	pl->shim_path = late_find_shim(why, sizeof(why));
 	if (!pl->shim_path)
 		die(EXIT_HARDEN, "%s[seccomp] apply: %s", where(&p->apply_at), why);
@@ -705,7 +767,7 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	plan_sanitise(pl, p);
 	plan_filesystem(pl, p);
 	plan_identity(pl, p);
-	plan_limits(p);
+	plan_limits(pl, p);
 	plan_caps(pl, p);
 	pl->nnp = p->no_new_privs != TRI_NO;
 	pl->pdeathsig = p->die_with_parent == TRI_YES;

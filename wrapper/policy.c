@@ -42,7 +42,7 @@ struct loader {
 	int depth;
 	int keys_seen;		      /* outside [policy]: include must come first */
 	int caps_none, families_none; /* "none" given: no names may follow */
-	char seen[MAX_KEYS][64];
+	char seen[MAX_KEYS][80];
 	size_t nseen;
 	struct policy_error *err;
 	int failed;
@@ -738,8 +738,8 @@ static int handler(void *user, const char *section, const char *name, const char
 {
 	struct loader *l = user;
 	const struct key *k = NULL;
-	char id[64];
-	int cont = 0;
+	char id[80], other[80], base[64];
+	int cont = 0, extend = 0;
 
 	if (l->failed)
 		return 0;
@@ -750,6 +750,23 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	static struct key limit_key = {"limits", NULL, set_limit, 0, 0, 0, 0};
 
+	/*
+	 * `KEY += ITEMS` adds to a list an included file gave (inih reads the
+	 * key's name as "KEY +"): a learned allow-list can grow without
+	 * editing the generated file. Once per file, never beside `KEY =`
+	 * in the same file, so a key still has one place per file.
+	 */
+	{
+		size_t nl = strlen(name);
+
+		if (nl > 1 && name[nl - 1] == '+') {
+			while (nl > 1 && (name[nl - 2] == ' ' || name[nl - 2] == '\t'))
+				nl--;
+			snprintf(base, sizeof(base), "%.*s", (int)(nl - 1), name);
+			name = base;
+			extend = 1;
+		}
+	}
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
 			k = &keys[i];
@@ -762,10 +779,24 @@ static int handler(void *user, const char *section, const char *name, const char
 		fail(l, "[%s] %s: unknown key", section, name);
 		return 0;
 	}
-	snprintf(id, sizeof(id), "%s/%s", section, name);
-	for (size_t i = 0; i < l->nseen; i++)
-		if (!strcmp(l->seen[i], id))
-			cont = 1;
+	snprintf(id, sizeof(id), "%s/%s%s", section, name, extend ? " +=" : "");
+	snprintf(other, sizeof(other), "%s/%s%s", section, name, extend ? "" : " +=");
+	for (size_t i = 0; i < l->nseen; i++) {
+		cont |= !strcmp(l->seen[i], id);
+		if (!strcmp(l->seen[i], other) && !l->continuation) {
+			fail(l, "[%s] %s: given with both = and += in one file (write one of them)", section,
+			     name);
+			return 0;
+		}
+	}
+	if (extend && !cont && !k->list) {
+		fail(l, "[%s] %s +=: only a list can be added to", section, name);
+		return 0;
+	}
+	if (extend && !cont && (!k->off || !origin_of(l, k)->file)) {
+		fail(l, "[%s] %s +=: nothing to add to (no included file sets it; use =)", section, name);
+		return 0;
+	}
 	if (cont && !l->continuation) {
 		fail(l, "[%s] %s: key given twice", section, name);
 		return 0;
@@ -783,8 +814,10 @@ static int handler(void *user, const char *section, const char *name, const char
 			return 0;
 		snprintf(l->seen[l->nseen++], sizeof(l->seen[0]), "%s", id);
 	}
-	if (k->set(l, k, value, cont))
+	if (k->set(l, k, value, cont || extend))
 		return 0;
+	if (extend)
+		return 1; /* the origin stays where the list began */
 	if (k->off && !cont)
 		*origin_of(l, k) = (struct origin){l->file, l->line};
 	return 1;
@@ -816,13 +849,102 @@ static int load_text(struct policy *p, const char *file, char *text, size_t len,
  * (doas refuses a config "writable by group or other" for the same
  * reason: whoever can write the policy owns the service).
  */
+/*
+ * A directory on the way to a policy: owned by root or the invoking user,
+ * and writable by nobody else, unless it is sticky (as /tmp is), where
+ * only an entry's owner may rename or remove it, and the entry below is
+ * checked in its turn. OpenSSH's StrictModes and doas hold the same line:
+ * whoever can replace a directory on the path can replace the policy.
+ */
+static int trusted_dir(int fd, const char *path, const char *dir, struct policy_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		snprintf(err->msg, sizeof(err->msg), "%s: %s: %s", path, dir, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != 0 && st.st_uid != getuid()) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: directory %s is owned by uid %u, neither root nor the invoking user (refused)",
+			 path, dir, (unsigned)st.st_uid);
+		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s: directory %s is writable by %s (refused; chmod go-w, or +t as /tmp has)", path,
+			 dir, st.st_mode & S_IWOTH ? "others" : "its group");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open @path for reading through trusted directories only: the folder's
+ * real path is walked from / one component at a time (O_NOFOLLOW, each
+ * checked on its opened descriptor), and the file is opened in the last
+ * one, so nothing can be swapped between the checks and the open.
+ */
+static int open_trusted(const char *path, struct policy_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real;
+	int fd, next;
+
+	if (!slash)
+		dir = xstrdup(".");
+	else if (asprintf(&dir, "%.*s", slash == path ? 1 : (int)(slash - path), path) < 0)
+		abort();
+	real = realpath(dir, NULL);
+	free(dir);
+	if (!real)
+		return -1; /* errno tells; the caller names @path */
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	if (trusted_dir(fd, path, "/", err))
+		goto refused;
+	for (char *c = real + strspn(real, "/"); *c; c += strspn(c, "/")) {
+		char *end = c + strcspn(c, "/"), was = *end;
+		int bad;
+
+		*end = '\0'; /* real now names the path so far */
+		next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		bad = fd < 0 ? -1 : trusted_dir(fd, path, real, err);
+		*end = was;
+		if (fd < 0)
+			goto out;
+		if (bad)
+			goto refused;
+		c = end;
+	}
+	next =
+	    openat(fd, slash ? slash + 1 : path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(fd);
+	free(real);
+	return next;
+refused:
+	if (fd >= 0)
+		close(fd);
+	free(real);
+	errno = EPERM;
+	return -2;
+out:
+	free(real);
+	return -1;
+}
+
 static int read_trusted(const char *path, char **text, size_t *len, struct policy_error *err)
 {
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = open_trusted(path, err);
+	if (fd == -2)
+		return -1;
 	if (fd < 0) {
 		snprintf(err->msg, sizeof(err->msg), "%s: %s", path,
 			 errno == ELOOP ? "is a symbolic link (refused: open the file itself)"

@@ -36,7 +36,9 @@ check() { # DESC REGEX POLICY
 	like "$err" "$2" "$1: message"
 	if [ -e "$T/ran" ]; then fail "$1: command never ran"; else pass "$1: command never ran"; fi
 }
-chmod 0777 "$T"
+# Sticky, as /tmp: nobody may write here, and a policy below it still
+# passes the directory check (owned by root or the caller).
+chmod 1777 "$T"
 
 p=$(policy root <<'X'
 [identity]
