@@ -71,13 +71,33 @@ like "$out" "^example-server: port 8080, pid 1, uid 65534" "CMD: the service ser
 run "${P[@]}" exec harden-test-svc grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' /proc/1/status
 is "$(field Seccomp)" 2 "CMD: the service's pid 1 is filtered"
 is "$(field CapEff)" 0000000000000000 "CMD: the service holds no capability"
+# The Kubernetes liveness probe of docs/examples/container/pod.yaml, run as
+# the kubelet runs it: the exact command, inside the container.
+probe=$(python3 -c 'import json, re, sys
+m = re.search(r"^\s*command: (\[.*\])$", open(sys.argv[1]).read(), re.M)
+print("\n".join(json.loads(m.group(1))))' "$ex/pod.yaml")
+mapfile -t probe <<<"$probe"
+like "${probe[*]}" "^/usr/local/bin/harden-exec verify /etc/harden/app.ini 1$" "probe: pod.yaml's command read"
+run "${P[@]}" exec harden-test-svc "${probe[@]}"
+is "$rc" 0 "probe: exit 0 on the live service (it holds app.ini)"
+like "$out" "^pid 1 holds /etc/harden/app.ini" "probe: says so"
+# The same probe where pid 1 was started without harden-exec: weaker.
+"${P[@]}" "${RUN[@]}" -d --name harden-test-bare --entrypoint python3 "$img" /usr/local/bin/app --port 8080 >/dev/null 2>&1
+sleep 1
+run "${P[@]}" exec harden-test-bare "${probe[@]}"
+is "$rc" 1 "probe: exit 1 on a service weaker than the policy (the kubelet restarts it)"
+like "$out" "mismatch: thread 1: Uid 0 0 0 0, policy 65534" "probe: names what is weaker"
+"${P[@]}" rm -f -t 0 harden-test-bare >/dev/null 2>&1
+run "${P[@]}" exec harden-test-svc /usr/local/bin/harden-exec verify /etc/harden/app.ini 4242
+is "$rc" 3 "probe: exit 3 when there is no such process"
+
 run "${P[@]}" stop -t 10 harden-test-svc
 is "$rc" 0 "podman stop: succeeds"
 is "$("${P[@]}" inspect --format '{{.State.Status}} {{.State.ExitCode}}' harden-test-svc)" "exited 0" \
 	"podman stop: SIGTERM reached the service, which ended with its own status 0 (not killed)"
 
 # The docs show exactly this Dockerfile and policy.
-for f in "$ex/Dockerfile" "$ex/app.ini"; do
+for f in "$ex/Dockerfile" "$ex/app.ini" "$ex/pod.yaml"; do
 	block=$(awk -v name="${f##*/}" '
 		/^```/ { if (inblock) { inblock = 0; if (found) exit } else { inblock = 1; first = 1 }; next }
 		inblock && first { first = 0; if ($0 ~ ("^[#;] ([^ ]*/)?" name "[: ]")) found = 1 }
