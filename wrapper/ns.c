@@ -315,7 +315,7 @@ static void read_map(const char *path, char *buf, size_t len, const struct origi
  * child that stayed outside writes them, as newuidmap(1) would. Its exit
  * status is 0 or the errno of the write that failed.
  */
-static pid_t map_writer(const struct ns_plan *ns, int go)
+static pid_t map_writer(const struct ns_plan *ns, const int go[2])
 {
 	pid_t pid = fork();
 	char path[64], c;
@@ -324,7 +324,8 @@ static pid_t map_writer(const struct ns_plan *ns, int go)
 	if (pid)
 		return pid;
 	parent = getppid();
-	if (read(go, &c, 1) != 1)
+	close(go[1]); /* else the parent's failure would not end the read */
+	if (read(go[0], &c, 1) != 1)
 		_exit(0); /* the parent failed before: nothing to write */
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)parent);
 	for (int i = 0; i < 2; i++) {
@@ -352,7 +353,7 @@ static void apply_user(const struct plan *pl)
 	if (outside) {
 		if (pipe2(go, O_CLOEXEC))
 			fail(o, errno, "[namespaces] user = yes: pipe");
-		writer = map_writer(ns, go[0]);
+		writer = map_writer(ns, go);
 		if (writer < 0)
 			fail(o, errno, "[namespaces] user = yes: fork the map writer");
 		close(go[0]);
