@@ -216,3 +216,17 @@ like "$err" "^harden-exec: namespaces: .*inner.ini:2: \[namespaces\] user = yes:
 	"user namespace refused: step, key, hint and errno"
 if [ -e "$T/ran" ]; then fail "user namespace refused: command never ran"; else pass "user namespace refused: command never ran"; fi
 leftovers "refused"
+if "${NOBODY[@]}" unshare --user true 2>/dev/null; then
+	p=$(policy groups-denied <<'X'
+[namespaces]
+user = yes
+[identity]
+user = 65534
+group = 65534
+supplementary_groups = 65534
+X
+)
+	check "supplementary groups where setgroups is denied" "groups-denied.ini:6: \[identity\] supplementary_groups: setgroups is denied in a user namespace made without CAP_SETGID" "$p" "${NOBODY[@]}"
+else
+	skip "this kernel refuses user namespaces to nobody" "supplementary groups where setgroups is denied"
+fi

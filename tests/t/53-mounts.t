@@ -211,3 +211,40 @@ X
 run "$H" "$p" /bin/true
 like "$err" "rootchroot.ini:2: \[filesystem\] root: cannot be combined with chroot" "root and chroot: refused"
 leftovers "refusals"
+
+# ---- more refusals that need this test's own folders ----
+refused() { # DESC REGEX POLICY
+	rm -f "$T/ran"
+	run "$H" "$3" "$PROBE" write "$T/ran" 1
+	is "$rc" 125 "$1: exit 125"
+	like "$err" "$2" "$1: message"
+	if [ -e "$T/ran" ]; then fail "$1: command never ran"; else pass "$1: command never ran"; fi
+}
+p=$(policy rulelink <<X
+[filesystem]
+read_only = $T/link
+X
+)
+refused "a read_only path that is a symlink" "rulelink.ini:2: \[filesystem\] read_only: $T/link: is a symbolic link \(refused: name what it points to\)" "$p"
+p=$(policy hostlink <<X
+[filesystem]
+bind_ro = $T/link:$T/x
+X
+)
+refused "a symlink source without a tmpfs root" "hostlink.ini:2: \[filesystem\] bind_ro: $T/link: is a symbolic link, which only root = tmpfs can reproduce" "$p"
+mkdir "$T/wroot" && chmod 0777 "$T/wroot"
+p=$(policy wroot <<X
+[filesystem]
+root = $T/wroot
+X
+)
+refused "a root others can write" "wroot.ini:2: \[filesystem\] root = $T/wroot: must be owned by root or the caller and not writable by group or others \(refused\)" "$p"
+p=$(policy linkover <<X
+[filesystem]
+root = tmpfs
+bind_ro = $T/real:/r
+	$T/link:/r/sub
+X
+)
+refused "a symlink where a directory exists" "linkover.ini:3: \[filesystem\] bind_ro: /r/sub: exists where the symbolic link would go" "$p"
+leftovers "more refusals"
