@@ -463,6 +463,10 @@ void mounts_plan_shim(struct plan *pl)
 	if (!realpath(pl->shim_path, real))
 		die(EXIT_HARDEN, "%s[seccomp] apply: %s: %s", at(o), pl->shim_path, strerror(errno));
 	pl->shim_path = real;
+	/* The shim finds its handoff through /proc/self/fd. */
+	if (!exists_in_root(m, "/proc/self/fd", &st, "root", o, NULL))
+		die(EXIT_HARDEN, "%s[seccomp] apply: a late apply in a new root needs /proc there (bind_ro = /proc)",
+		    at(o));
 	fd = open_nofollow(real);
 	if (fd < 0 || fstat(fd, &st))
 		die(EXIT_HARDEN, "%s[seccomp] apply: %s: %s", at(o), real, strerror(errno));

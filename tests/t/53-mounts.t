@@ -248,3 +248,33 @@ X
 )
 refused "a symlink where a directory exists" "linkover.ini:3: \[filesystem\] bind_ro: /r/sub: exists where the symbolic link would go" "$p"
 leftovers "more refusals"
+
+# ---- late mode: the shim reachable in the new root without being listed ----
+late_common='[identity]
+user = nobody
+[capabilities]
+keep = none
+[seccomp]
+allow = @system-service
+apply = main
+[filesystem]
+root = tmpfs'
+p=$(policy late <<X
+$late_common
+bind_ro = /usr /lib /lib64 /bin /etc /proc $PROBE_ABS:/probe
+X
+)
+run "$H" "$p" /probe status
+is "$rc" 0 "late + tmpfs root: runs" "$err"
+is "$(field Seccomp)" 2 "late + tmpfs root: the shim applied the filter"
+is "$(field Uid)" "65534 65534 65534 65534" "late + tmpfs root: the shim changed the uid"
+shim=$(readlink -f "$BUILD/libharden.so")
+run "$H" "$p" /bin/sh -c "grep ' $shim ' /proc/self/mountinfo"
+like "$out" " $shim ro," "late: the shim is bound read-only at its own path"
+p=$(policy late-noproc <<X
+$late_common
+bind_ro = /usr /lib /lib64 /bin /etc
+X
+)
+refused "late in a new root without /proc" "late-noproc.ini:7: \[seccomp\] apply: a late apply in a new root needs /proc there \(bind_ro = /proc\)" "$p"
+leftovers "late"
