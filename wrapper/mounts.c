@@ -464,7 +464,7 @@ void mounts_plan_shim(struct plan *pl)
 		die(EXIT_HARDEN, "%s[seccomp] apply: %s: %s", at(o), pl->shim_path, strerror(errno));
 	pl->shim_path = real;
 	/* The shim finds its handoff through /proc/self/fd. */
-	if (!exists_in_root(m, "/proc/self/fd", &st, "root", o, NULL))
+	if (!exists_in_root(m, "/proc/sys", &st, "root", o, NULL))
 		die(EXIT_HARDEN, "%s[seccomp] apply: a late apply in a new root needs /proc there (bind_ro = /proc)",
 		    at(o));
 	fd = open_nofollow(real);
