@@ -486,6 +486,30 @@ void mounts_plan_shim(struct plan *pl)
 	sort_stable(m->rules, m->nrules, sizeof(*m->rules), cmp_rule);
 }
 
+void mounts_describe(const struct plan *pl, char *buf, size_t len)
+{
+	const struct mount_plan *m = pl->mounts;
+	size_t n, hidden = 0, ro = 0, nx = 0;
+
+	buf[0] = '\0';
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nrules; i++) {
+		hidden += m->rules[i].hide;
+		ro += !!(m->rules[i].set & MOUNT_ATTR_RDONLY);
+		nx += !!(m->rules[i].set & MOUNT_ATTR_NOEXEC);
+	}
+	n = (size_t)snprintf(buf, len, "root %s; %zu mounts:", m->root == ROOT_HOST ? "unchanged" : m->root == ROOT_TMPFS ? "tmpfs" : m->root_dir, m->nops);
+	for (size_t i = 0; i < m->nops && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, " %s%s%s%s", m->ops[i].dst,
+				      m->ops[i].kind == MOP_SYMLINK ? "->" : "",
+				      m->ops[i].kind == MOP_SYMLINK ? m->ops[i].link : "",
+				      m->ops[i].kind == MOP_BIND ? (m->ops[i].ro ? "(ro)" : "(rw)") : "");
+	if (n < len)
+		snprintf(buf + n, len - n, "; %zu read-only, %zu no-exec, %zu hidden%s", ro, nx, hidden,
+			 m->root == ROOT_HOST ? "" : "; pivot_root");
+}
+
 /* ---- apply ---- */
 
 static _Noreturn void fail_m(const char *key, const struct origin *o, int err, const char *fmt, ...)

@@ -62,6 +62,9 @@ void mounts_plan_build(struct plan *pl, const struct policy *p);
 /* Late mode: the shim must be reachable in the new root at its own path. */
 void mounts_plan_shim(struct plan *pl);
 
+/* One line for check: the root, the mounts, the rules. */
+void mounts_describe(const struct plan *pl, char *buf, size_t len);
+
 /* Make every mount, read each back in mountinfo, pivot_root. */
 void mounts_apply(const struct plan *pl);
 

@@ -238,6 +238,26 @@ void ns_plan_build(struct plan *pl, const struct policy *p)
 	pl->ns = &ns;
 }
 
+/* The namespaces a plan enters, as "user net ...", for check and audit. */
+size_t ns_names(const struct plan *pl, char *buf, size_t len)
+{
+	size_t n = 0, count = 0;
+
+	buf[0] = '\0';
+	if (!pl->ns)
+		return 0;
+	if (pl->ns->user) {
+		n += (size_t)snprintf(buf, len, "user");
+		count++;
+	}
+	for (size_t i = 0; i < sizeof(ns_table) / sizeof(ns_table[0]) && n < len; i++)
+		if (pl->ns->flags & ns_table[i].flag) {
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", key_name(&ns_table[i]));
+			count++;
+		}
+	return count;
+}
+
 /* ---- apply ---- */
 
 #define fail(o, err, ...) fail_ns(o, err, __VA_ARGS__)

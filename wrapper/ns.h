@@ -30,6 +30,9 @@ const struct origin *ns_mount_key(const struct policy *p, const char **name);
 /* Build pl->ns (NULL when nothing is asked); exits 125 on bad input. */
 void ns_plan_build(struct plan *pl, const struct policy *p);
 
+/* The namespaces entered, as "user mount net ..." in @buf; their count. */
+size_t ns_names(const struct plan *pl, char *buf, size_t len);
+
 /* Enter the namespaces, each read back; exits 125 on any failure. */
 void ns_apply(const struct plan *pl);
 

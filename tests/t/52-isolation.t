@@ -230,3 +230,36 @@ X
 else
 	skip "this kernel refuses user namespaces to nobody" "supplementary groups where setgroups is denied"
 fi
+
+# ---- check and audit see the namespaces and the jail ----
+plain=$(policy plain <<'X'
+[exec]
+umask = 0022
+X
+)
+isolated=$(policy isolated <<'X'
+[exec]
+umask = 0022
+[namespaces]
+user = yes
+net = yes
+ipc = yes
+uts = yes
+[filesystem]
+root = tmpfs
+bind_ro = /usr /etc
+read_only = /
+X
+)
+run "$H" check "$isolated"
+like "$out" "^ 4 namespaces    user mount net ipc uts$" "check: the namespaces"
+like "$out" "^ 5 jail          root tmpfs; 2 mounts: /usr\(ro\) /etc\(ro\); 3 read-only, 0 no-exec, 0 hidden; pivot_root$" "check: the jail"
+run "$H" check "$isolated" --json
+like "$out" '"namespaces":"user mount net ipc uts","jail":"root tmpfs;' "check --json: namespaces and jail"
+run "$H" audit "$plain"
+s_plain=$(printf '%s\n' "$out" | sed -n 's/.*exposure \([0-9.]*\) of.*/\1/p')
+run "$H" audit "$isolated"
+s_iso=$(printf '%s\n' "$out" | sed -n 's/.*exposure \([0-9.]*\) of.*/\1/p')
+like "$out" "filesystem +0.00 +10 +a new root \(tmpfs\), read-only" "audit: the new root is scored"
+like "$out" "namespaces +0.33 +5 +mount net ipc uts|namespaces +0.33 +5 +user mount net ipc uts" "audit: the namespaces are scored"
+if awk -v a="$s_iso" -v b="$s_plain" 'BEGIN { exit !(a < b) }'; then pass "audit: namespaces and a jail score better ($s_iso < $s_plain)"; else fail "audit: namespaces and a jail score better" "$s_iso vs $s_plain"; fi
