@@ -92,8 +92,8 @@ static struct mop *add_op(struct mount_plan *m, enum mop_kind kind, const char *
 
 	for (size_t i = 0; i < m->nops; i++)
 		if (!strcmp(m->ops[i].dst, dst))
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s is already a mount point of [filesystem] %s", at(o), key,
-			    dst, m->ops[i].key);
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s is already a mount point of [filesystem] %s",
+			    at(o), key, dst, m->ops[i].key);
 	m->ops = realloc(m->ops, (m->nops + 1) * sizeof(*m->ops));
 	if (!m->ops)
 		die(EXIT_HARDEN, "out of memory");
@@ -169,8 +169,9 @@ static int exists_in_root(const struct mount_plan *m, const char *path, struct s
 		    errno == ELOOP ? "a symbolic link on the path (refused)" : strerror(errno));
 	close(fd);
 	if (S_ISLNK(st->st_mode))
-		die(EXIT_HARDEN, "%s[filesystem] %s: %s: is a symbolic link (refused: name what it points to)", at(o),
-		    key, path);
+		die(EXIT_HARDEN,
+		    "%s[filesystem] %s: %s: is a symbolic link (refused: name what it points to)", at(o), key,
+		    path);
 	return 1;
 }
 
@@ -198,12 +199,14 @@ static void plan_bind(struct mount_plan *m, const char *key, const struct origin
 	if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(fd, "", link, sizeof(link) - 1);
 		if (n < 0)
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: readlink: %s", at(o), key, src, strerror(errno));
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: readlink: %s", at(o), key, src,
+			    strerror(errno));
 		link[n] = '\0';
 		if (m->root != ROOT_TMPFS)
 			die(EXIT_HARDEN,
-			    "%s[filesystem] %s: %s: is a symbolic link, which only root = tmpfs can reproduce", at(o),
-			    key, src);
+			    "%s[filesystem] %s: %s: is a symbolic link, which only root = tmpfs can "
+			    "reproduce",
+			    at(o), key, src);
 		op = add_op(m, MOP_SYMLINK, key, o, src, dst);
 		op->link = xstrdup(link);
 	} else {
@@ -251,10 +254,10 @@ static void plan_rules(struct mount_plan *m, const struct strlist *l, const char
  * ProtectKernelLogs= cover, plus the kernel's memory and symbols. */
 static void plan_protect_kernel(struct mount_plan *m, const struct policy *p)
 {
-	static const char *const ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs",
-					 "/proc/acpi", "/sys"};
-	static const char *const hidden[] = {"/proc/kcore",	  "/proc/kallsyms",	 "/proc/kmsg",
-					     "/proc/timer_list",  "/proc/sched_debug", "/sys/kernel/debug",
+	static const char *const ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
+					 "/proc/fs",  "/proc/acpi",	     "/sys"};
+	static const char *const hidden[] = {"/proc/kcore",	    "/proc/kallsyms",	 "/proc/kmsg",
+					     "/proc/timer_list",    "/proc/sched_debug", "/sys/kernel/debug",
 					     "/sys/kernel/tracing", "/sys/firmware"};
 
 	if (p->protect_kernel != TRI_YES)
@@ -297,7 +300,8 @@ static void sort_stable(void *base, size_t n, size_t size, int (*cmp)(const void
 {
 	/* Insertion sort: a handful of entries, and equal depths keep the
 	 * policy's order (qsort is not stable). */
-	char *b = base, tmp[sizeof(struct mop) > sizeof(struct rule) ? sizeof(struct mop) : sizeof(struct rule)];
+	char *b = base,
+	     tmp[sizeof(struct mop) > sizeof(struct rule) ? sizeof(struct mop) : sizeof(struct rule)];
 
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0; j--) {
@@ -341,7 +345,8 @@ static void plan_root(struct mount_plan *m, const struct policy *p)
 	close(fd);
 	if ((st.st_uid != 0 && st.st_uid != getuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
 		die(EXIT_HARDEN,
-		    "%s[filesystem] root = %s: must be owned by root or the caller and not writable by group or "
+		    "%s[filesystem] root = %s: must be owned by root or the caller and not writable by group "
+		    "or "
 		    "others (refused)",
 		    at(&p->root_at), p->root);
 	m->root_dev = st.st_dev;
@@ -365,14 +370,15 @@ static void plan_mount_points(struct mount_plan *m)
 		if (op->create)
 			continue;
 		if (!exists_in_root(m, op->dst, &st, op->key, op->at, op))
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: no such mount point in the %s", at(op->at), op->key,
-			    op->dst, m->root == ROOT_HOST ? "file system" : "new root");
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: no such mount point in the %s", at(op->at),
+			    op->key, op->dst, m->root == ROOT_HOST ? "file system" : "new root");
 		if (op->kind == MOP_SYMLINK)
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: exists where the symbolic link would go", at(op->at),
-			    op->key, op->dst);
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: exists where the symbolic link would go",
+			    at(op->at), op->key, op->dst);
 		if (!!S_ISDIR(st.st_mode) != op->dir)
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: a %s cannot be mounted on a %s", at(op->at), op->key,
-			    op->dst, op->dir ? "directory" : "file", S_ISDIR(st.st_mode) ? "directory" : "file");
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: a %s cannot be mounted on a %s", at(op->at),
+			    op->key, op->dst, op->dir ? "directory" : "file",
+			    S_ISDIR(st.st_mode) ? "directory" : "file");
 	}
 }
 
@@ -385,8 +391,8 @@ static void plan_rule_paths(struct mount_plan *m)
 		if (r->optional)
 			continue; /* checked when applied: skipped when absent */
 		if (!exists_in_root(m, r->path, &st, r->key, r->at, NULL))
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: no such file or directory in the %s", at(r->at), r->key,
-			    r->path, m->root == ROOT_HOST ? "file system" : "new root");
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: no such file or directory in the %s",
+			    at(r->at), r->key, r->path, m->root == ROOT_HOST ? "file system" : "new root");
 	}
 }
 
@@ -410,7 +416,8 @@ void mounts_plan_build(struct plan *pl, const struct policy *p)
 
 		plan_tmpfs(pl, &m, "private_tmp", &p->private_tmp_at, "/tmp", "1777");
 		/* /var/tmp too, where there is one (or can be one). */
-		if (m.root == ROOT_TMPFS || exists_in_root(&m, "/var/tmp", &st, "private_tmp", &p->private_tmp_at, NULL))
+		if (m.root == ROOT_TMPFS ||
+		    exists_in_root(&m, "/var/tmp", &st, "private_tmp", &p->private_tmp_at, NULL))
 			plan_tmpfs(pl, &m, "private_tmp", &p->private_tmp_at, "/var/tmp", "1777");
 	}
 	if (p->private_dev == TRI_YES)
@@ -465,7 +472,8 @@ void mounts_plan_shim(struct plan *pl)
 	pl->shim_path = real;
 	/* The shim finds its handoff through /proc/self/fd. */
 	if (!exists_in_root(m, "/proc/sys", &st, "root", o, NULL))
-		die(EXIT_HARDEN, "%s[seccomp] apply: a late apply in a new root needs /proc there (bind_ro = /proc)",
+		die(EXIT_HARDEN,
+		    "%s[seccomp] apply: a late apply in a new root needs /proc there (bind_ro = /proc)",
 		    at(o));
 	fd = open_nofollow(real);
 	if (fd < 0 || fstat(fd, &st))
@@ -480,8 +488,8 @@ void mounts_plan_shim(struct plan *pl)
 	op->ino = st.st_ino;
 	op->create = m->root == ROOT_TMPFS;
 	if (!op->create && !exists_in_root(m, real, &st, "root", o, op))
-		die(EXIT_HARDEN, "%s[seccomp] apply: %s must exist in [filesystem] root %s for the late shim", at(o),
-		    real, m->root_dir);
+		die(EXIT_HARDEN, "%s[seccomp] apply: %s must exist in [filesystem] root %s for the late shim",
+		    at(o), real, m->root_dir);
 	add_rule(m, "root (the late shim)", o, real)->set = MOUNT_ATTR_RDONLY;
 	sort_stable(m->rules, m->nrules, sizeof(*m->rules), cmp_rule);
 }
@@ -499,7 +507,11 @@ void mounts_describe(const struct plan *pl, char *buf, size_t len)
 		ro += !!(m->rules[i].set & MOUNT_ATTR_RDONLY);
 		nx += !!(m->rules[i].set & MOUNT_ATTR_NOEXEC);
 	}
-	n = (size_t)snprintf(buf, len, "root %s; %zu mounts:", m->root == ROOT_HOST ? "unchanged" : m->root == ROOT_TMPFS ? "tmpfs" : m->root_dir, m->nops);
+	n = (size_t)snprintf(buf, len, "root %s; %zu mounts:",
+			     m->root == ROOT_HOST    ? "unchanged"
+			     : m->root == ROOT_TMPFS ? "tmpfs"
+						     : m->root_dir,
+			     m->nops);
 	for (size_t i = 0; i < m->nops && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, " %s%s%s%s", m->ops[i].dst,
 				      m->ops[i].kind == MOP_SYMLINK ? "->" : "",
@@ -535,7 +547,8 @@ static int open_tree_(int dir, const char *path, unsigned flags)
 
 static int move_mount_(int from, int to)
 {
-	return (int)syscall(SYS_move_mount, from, "", to, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	return (int)syscall(SYS_move_mount, from, "", to, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
 static int setattr(int fd, uint64_t set, uint64_t clr, bool recursive)
@@ -592,7 +605,8 @@ static int walk(int root, const char *path, bool create, bool dir, const char *k
 				if (mkdirat(fd, comp, 0755) && errno != EEXIST)
 					fail_m(key, o, errno, "%s: make the mount point", path);
 			} else {
-				int f = openat(fd, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+				int f = openat(fd, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+					       0644);
 
 				if (f < 0)
 					fail_m(key, o, errno, "%s: make the mount point", path);
@@ -667,7 +681,8 @@ static void take_sources(const struct mount_plan *m)
 				snprintf(path, sizeof(path), "/dev/%s", dev_nodes[j]);
 				fd = open_nofollow(path);
 				if (fd < 0 || fstat(fd, &st) || !S_ISCHR(st.st_mode))
-					fail_m(op->key, op->at, fd < 0 ? errno : 0, "%s: not a character device", path);
+					fail_m(op->key, op->at, fd < 0 ? errno : 0,
+					       "%s: not a character device", path);
 				dev_trees[j] = open_tree_(fd, "", OPEN_TREE_CLONE | AT_EMPTY_PATH);
 				if (dev_trees[j] < 0)
 					fail_m(op->key, op->at, errno, "%s: open_tree", path);
@@ -722,8 +737,10 @@ static void place(int tree, int root, const struct mop *op)
 static void make_dev(int root, const struct mop *op)
 {
 	int dev = new_tmpfs("mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, op->key, op->at), pts, fs;
-	static const char *const links[][2] = {{"pts/ptmx", "ptmx"},	     {"/proc/self/fd", "fd"},
-					       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+	static const char *const links[][2] = {{"pts/ptmx", "ptmx"},
+					       {"/proc/self/fd", "fd"},
+					       {"/proc/self/fd/0", "stdin"},
+					       {"/proc/self/fd/1", "stdout"},
 					       {"/proc/self/fd/2", "stderr"}};
 
 	for (size_t j = 0; j < sizeof(dev_nodes) / sizeof(dev_nodes[0]); j++) {
@@ -970,7 +987,8 @@ static void verify(const struct mount_plan *m, const struct origin *o)
 			check_point(m, mi, m->ops[i].dst, m->ops[i].key, m->ops[i].at, false);
 	for (size_t i = 0; i < m->nrules; i++)
 		if (m->rules[i].applied)
-			check_point(m, mi, m->rules[i].path, m->rules[i].key, m->rules[i].at, m->rules[i].hide);
+			check_point(m, mi, m->rules[i].path, m->rules[i].key, m->rules[i].at,
+				    m->rules[i].hide);
 }
 
 /*
@@ -1020,6 +1038,9 @@ void mounts_apply(const struct plan *pl)
 	for (size_t i = 0; i < m->nrules; i++)
 		hidden += m->rules[i].hide && m->rules[i].applied;
 	log_event("filesystem", "root %s, %zu mounts, %zu rules, %zu hidden%s",
-		  m->root == ROOT_HOST ? "unchanged" : m->root == ROOT_TMPFS ? "tmpfs" : m->root_dir, m->nops,
-		  m->nrules - hidden, hidden, m->root == ROOT_HOST ? "" : ", pivot_root, old root detached");
+		  m->root == ROOT_HOST	  ? "unchanged"
+		  : m->root == ROOT_TMPFS ? "tmpfs"
+					  : m->root_dir,
+		  m->nops, m->nrules - hidden, hidden,
+		  m->root == ROOT_HOST ? "" : ", pivot_root, old root detached");
 }

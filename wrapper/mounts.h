@@ -23,14 +23,14 @@ struct mop {
 	const char *key; /* policy key, for messages */
 	const struct origin *at;
 	char *src, *dst;
-	bool ro;	    /* bind_ro, the shim */
-	bool create;	    /* the mount point may be made (inside a tmpfs) */
-	bool dir;	    /* the mount point is a directory */
-	dev_t dev;	    /* the source as planned: re-checked at apply */
+	bool ro;     /* bind_ro, the shim */
+	bool create; /* the mount point may be made (inside a tmpfs) */
+	bool dir;    /* the mount point is a directory */
+	dev_t dev;   /* the source as planned: re-checked at apply */
 	ino_t ino;
-	char *link;	    /* MOP_SYMLINK: the target reproduced */
-	char opts[96];	    /* MOP_TMPFS: size=, mode=, uid=, gid= */
-	int tree;	    /* apply: the detached clone of the source */
+	char *link;    /* MOP_SYMLINK: the target reproduced */
+	char opts[96]; /* MOP_TMPFS: size=, mode=, uid=, gid= */
+	int tree;      /* apply: the detached clone of the source */
 };
 
 /* A path whose mount flags change, recursively; or is hidden. */

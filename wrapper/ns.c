@@ -147,7 +147,8 @@ static void check_unprivileged_map(const struct strlist *l, const struct origin 
 		return;
 	if (l->n == 3 && strtoul(l->v[1], NULL, 10) == self && !strcmp(l->v[2], "1"))
 		return;
-	die(EXIT_HARDEN, "%s[namespaces] %s: without %s only the caller's own id may be mapped (OUTSIDE %u, COUNT 1)",
+	die(EXIT_HARDEN,
+	    "%s[namespaces] %s: without %s only the caller's own id may be mapped (OUTSIDE %u, COUNT 1)",
 	    at(o), key, cap == CAP_SETUID ? "CAP_SETUID" : "CAP_SETGID", self);
 }
 
@@ -173,18 +174,20 @@ static void plan_user(struct ns_plan *ns, const struct plan *pl, const struct po
 		return;
 	/* The identity step changes to ids as seen inside: they must exist there. */
 	if (!mapped(&p->uid_map, (unsigned)geteuid(), pl->uid))
-		die(EXIT_HARDEN, "%s[identity] user: uid %u is not mapped by [namespaces] uid_map", at(&p->user_at),
-		    (unsigned)pl->uid);
+		die(EXIT_HARDEN, "%s[identity] user: uid %u is not mapped by [namespaces] uid_map",
+		    at(&p->user_at), (unsigned)pl->uid);
 	if (!mapped(&p->gid_map, (unsigned)getegid(), pl->gid))
 		die(EXIT_HARDEN, "%s[identity] group: gid %u is not mapped by [namespaces] gid_map",
 		    at(p->group_at.file ? &p->group_at : &p->user_at), (unsigned)pl->gid);
 	for (size_t i = 0; i < pl->ngroups; i++)
 		if (!mapped(&p->gid_map, (unsigned)getegid(), pl->groups[i]))
-			die(EXIT_HARDEN, "%s[identity] supplementary_groups: gid %u is not mapped by [namespaces] gid_map",
+			die(EXIT_HARDEN,
+			    "%s[identity] supplementary_groups: gid %u is not mapped by [namespaces] gid_map",
 			    at(&p->groups_at), (unsigned)pl->groups[i]);
 	if (ns->deny_setgroups && pl->set_groups && pl->ngroups)
 		die(EXIT_HARDEN,
-		    "%s[identity] supplementary_groups: setgroups is denied in a user namespace made without CAP_SETGID",
+		    "%s[identity] supplementary_groups: setgroups is denied in a user namespace made without "
+		    "CAP_SETGID",
 		    at(&p->groups_at));
 }
 
@@ -196,7 +199,8 @@ void ns_plan_build(struct plan *pl, const struct policy *p)
 
 	memset(&ns, 0, sizeof(ns));
 	if (p->hostname && p->ns_uts != TRI_YES)
-		die(EXIT_HARDEN, "%s[namespaces] hostname = %s: needs uts = yes", at(&p->hostname_at), p->hostname);
+		die(EXIT_HARDEN, "%s[namespaces] hostname = %s: needs uts = yes", at(&p->hostname_at),
+		    p->hostname);
 	if (mkey && p->ns_mount == TRI_NO)
 		die(EXIT_HARDEN, "%s[namespaces] mount = no: the [filesystem] jail needs a mount namespace",
 		    at(&p->ns_mount_at));
@@ -388,11 +392,15 @@ static void apply_user(const struct plan *pl)
 	}
 	if (err)
 		fail(o, err,
-		     "[namespaces] user = yes: unshare(CLONE_NEWUSER) refused (hint: the kernel or a sysctl forbids "
-		     "user namespaces: user.max_user_namespaces, kernel.unprivileged_userns_clone, or AppArmor's "
-		     "kernel.apparmor_restrict_unprivileged_userns on Ubuntu; harden-exec never runs without it)");
+		     "[namespaces] user = yes: unshare(CLONE_NEWUSER) refused (hint: the kernel or a sysctl "
+		     "forbids "
+		     "user namespaces: user.max_user_namespaces, kernel.unprivileged_userns_clone, or "
+		     "AppArmor's "
+		     "kernel.apparmor_restrict_unprivileged_userns on Ubuntu; harden-exec never runs without "
+		     "it)");
 	if (outside && (!WIFEXITED(status) || WEXITSTATUS(status)))
-		fail(o, WIFEXITED(status) ? WEXITSTATUS(status) : 0, "[namespaces] uid_map, gid_map: write from outside");
+		fail(o, WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+		     "[namespaces] uid_map, gid_map: write from outside");
 	if (!outside) {
 		/*
 		 * The caller maps its own ids. The map files belong to root
@@ -484,7 +492,8 @@ void ns_apply(const struct plan *pl)
 		if (unshare(k->flag))
 			fail(o, errno, "[namespaces] %s = yes: unshare", key_name(k));
 		if (ns_inode(k->name, o) == before)
-			fail(o, 0, "[namespaces] %s = yes: /proc/self/ns/%s did not change", key_name(k), k->name);
+			fail(o, 0, "[namespaces] %s = yes: /proc/self/ns/%s did not change", key_name(k),
+			     k->name);
 		/* Private first: nothing mounted inside may reach the host's
 		 * mounts by propagation, nor the host's reach in. */
 		if (k->flag == CLONE_NEWNS && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))

@@ -84,7 +84,7 @@ struct policy {
 	SETTING(struct strlist, uid_map); /* INSIDE OUTSIDE COUNT, three numbers a line */
 	SETTING(struct strlist, gid_map);
 	/* [filesystem] jail (wrapper/mounts.c) */
-	SETTING(char *, root); /* "tmpfs" or an absolute path */
+	SETTING(char *, root);		  /* "tmpfs" or an absolute path */
 	SETTING(struct strlist, bind_ro); /* SRC or SRC:DST */
 	SETTING(struct strlist, bind_rw);
 	SETTING(struct strlist, tmpfs); /* PATH or PATH:SIZE */
