@@ -985,10 +985,17 @@ static void verify(const struct mount_plan *m, const struct origin *o)
 	for (size_t i = 0; i < m->nops; i++)
 		if (m->ops[i].kind != MOP_SYMLINK)
 			check_point(m, mi, m->ops[i].dst, m->ops[i].key, m->ops[i].at, false);
-	for (size_t i = 0; i < m->nrules; i++)
-		if (m->rules[i].applied)
+	for (size_t i = 0; i < m->nrules; i++) {
+		bool covered = false;
+
+		/* A path hidden afterwards shows the hiding mount on top. */
+		for (size_t j = 0; j < m->nrules && !m->rules[i].hide; j++)
+			covered |= m->rules[j].hide && m->rules[j].applied &&
+				   !strcmp(m->rules[j].path, m->rules[i].path);
+		if (m->rules[i].applied && !covered)
 			check_point(m, mi, m->rules[i].path, m->rules[i].key, m->rules[i].at,
 				    m->rules[i].hide);
+	}
 }
 
 /*
