@@ -262,6 +262,36 @@ size_t ns_names(const struct plan *pl, char *buf, size_t len)
 	return count;
 }
 
+const char *ns_verify(const struct plan *pl, const char *pid)
+{
+	static char why[160];
+	static const char *const user = "user";
+
+	if (!pl->ns)
+		return NULL;
+	for (size_t i = 0; i <= sizeof(ns_table) / sizeof(ns_table[0]); i++) {
+		bool last = i == sizeof(ns_table) / sizeof(ns_table[0]);
+		const char *name = last ? user : ns_table[i].name;
+		char path[64];
+		struct stat mine, its;
+
+		if (last ? !pl->ns->user : !(pl->ns->flags & ns_table[i].flag))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, name);
+		if (stat(path, &its)) {
+			snprintf(why, sizeof(why), "cannot read %s: %s", path, strerror(errno));
+			return why;
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+		if (!stat(path, &mine) && mine.st_ino == its.st_ino && mine.st_dev == its.st_dev) {
+			snprintf(why, sizeof(why), "the %s namespace is this one's, policy: a new one",
+				 last ? "user" : key_name(&ns_table[i]));
+			return why;
+		}
+	}
+	return NULL;
+}
+
 /* ---- apply ---- */
 
 #define fail(o, err, ...) fail_ns(o, err, __VA_ARGS__)

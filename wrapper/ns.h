@@ -33,6 +33,10 @@ void ns_plan_build(struct plan *pl, const struct policy *p);
 /* The namespaces entered, as "user mount net ..." in @buf; their count. */
 size_t ns_names(const struct plan *pl, char *buf, size_t len);
 
+/* verify: NULL when process @pid is in new namespaces where the plan
+ * asks for them (compared with the caller's), else what differs. */
+const char *ns_verify(const struct plan *pl, const char *pid);
+
 /* Enter the namespaces, each read back; exits 125 on any failure. */
 void ns_apply(const struct plan *pl);
 

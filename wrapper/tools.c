@@ -731,6 +731,8 @@ int tool_verify(int argc, char **argv)
 			verify_thread(&pl, o.pid, e->d_name);
 	closedir(d);
 	verify_limits(&pl, o.pid);
+	if (ns_verify(&pl, o.pid))
+		mismatch("%s", ns_verify(&pl, o.pid));
 	snprintf(path, sizeof(path), "/proc/%s/root", o.pid);
 	n = readlink(path, root, sizeof(root) - 1);
 	if (n < 0)

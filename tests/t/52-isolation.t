@@ -263,3 +263,24 @@ s_iso=$(printf '%s\n' "$out" | sed -n 's/.*exposure \([0-9.]*\) of.*/\1/p')
 like "$out" "filesystem +0.00 +10 +a new root \(tmpfs\), read-only" "audit: the new root is scored"
 like "$out" "namespaces +0.33 +5 +mount net ipc uts|namespaces +0.33 +5 +user mount net ipc uts" "audit: the namespaces are scored"
 if awk -v a="$s_iso" -v b="$s_plain" 'BEGIN { exit !(a < b) }'; then pass "audit: namespaces and a jail score better ($s_iso < $s_plain)"; else fail "audit: namespaces and a jail score better" "$s_iso vs $s_plain"; fi
+
+# ---- verify compares a running service's namespaces with the policy ----
+p=$(policy verify-ns <<'X'
+[namespaces]
+net = yes
+uts = yes
+X
+)
+"$H" "$p" sleep 5 &
+svc=$!
+sleep 0.5
+sleep 5 &
+plain=$!
+run "$H" verify "$p" "$svc"
+is "$rc:$out" "0:pid $svc holds $p" "verify: the service is in new net and uts namespaces"
+run "$H" verify "$p" "$plain"
+is "$rc" 1 "verify: a process in the host's namespaces does not hold the policy"
+like "$out" "mismatch: the net namespace is this one's, policy: a new one" "verify: says which namespace"
+kill "$svc" "$plain" 2>/dev/null
+wait "$svc" "$plain" 2>/dev/null
+leftovers "verify"
