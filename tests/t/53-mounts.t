@@ -279,3 +279,17 @@ X
 )
 refused "late in a new root without /proc" "late-noproc.ini:7: \[seccomp\] apply: a late apply in a new root needs /proc there \(bind_ro = /proc\)" "$p"
 leftovers "late"
+
+# ---- workdir is entered inside the new root, after pivot_root ----
+p=$(policy wd <<X
+[filesystem]
+root = tmpfs
+bind_ro = $PROBE_ABS:/probe
+bind_rw = $T/data:/srv/data
+workdir = /srv/data
+X
+)
+run "$H" "$p" /probe cwd ls .
+is "$(line cwd)" "ok /srv/data" "workdir: entered in the new root"
+like "$(line ls)" "^ok d" "workdir: the bound folder's content"
+leftovers "workdir"
