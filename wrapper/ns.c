@@ -106,7 +106,8 @@ static const char *key_name(const struct ns_kind *k)
 /* ---- plan ---- */
 
 /* "INSIDE OUTSIDE COUNT\n" lines from the policy, or the default. */
-static void map_text(char *buf, size_t len, const struct strlist *l, unsigned self)
+static void map_text(char *buf, size_t len, const struct strlist *l, unsigned self, const struct origin *o,
+		     const char *key)
 {
 	size_t n = 0;
 
@@ -118,7 +119,7 @@ static void map_text(char *buf, size_t len, const struct strlist *l, unsigned se
 	for (size_t i = 0; i + 2 < l->n && n < len; i += 3)
 		n += (size_t)snprintf(buf + n, len - n, "%s %s %s\n", l->v[i], l->v[i + 1], l->v[i + 2]);
 	if (n >= len)
-		die(EXIT_HARDEN, "namespaces: a map longer than %zu characters", len);
+		die(EXIT_HARDEN, "%s[namespaces] %s: more than %zu characters of lines", at(o), key, len - 1);
 }
 
 /* Is @id inside one of the map's ranges? */
@@ -164,8 +165,10 @@ static void plan_user(struct ns_plan *ns, const struct plan *pl, const struct po
 	ns->user = true;
 	check_unprivileged_map(&p->uid_map, &p->uid_map_at, "uid_map", (unsigned)geteuid(), CAP_SETUID);
 	check_unprivileged_map(&p->gid_map, &p->gid_map_at, "gid_map", (unsigned)getegid(), CAP_SETGID);
-	map_text(ns->uid_map, sizeof(ns->uid_map), &p->uid_map, (unsigned)geteuid());
-	map_text(ns->gid_map, sizeof(ns->gid_map), &p->gid_map, (unsigned)getegid());
+	map_text(ns->uid_map, sizeof(ns->uid_map), &p->uid_map, (unsigned)geteuid(), &p->uid_map_at,
+		 "uid_map");
+	map_text(ns->gid_map, sizeof(ns->gid_map), &p->gid_map, (unsigned)getegid(), &p->gid_map_at,
+		 "gid_map");
 	/* An unprivileged gid_map is accepted only once setgroups is
 	 * denied: else dropping a group could grant access that a negative
 	 * group ACL refused (CVE-2014-8989). */

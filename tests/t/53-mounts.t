@@ -293,3 +293,28 @@ run "$H" "$p" /probe cwd ls .
 is "$(line cwd)" "ok /srv/data" "workdir: entered in the new root"
 like "$(line ls)" "^ok d" "workdir: the bound folder's content"
 leftovers "workdir"
+
+# ---- symlinks on the way to a rule path or a root directory ----
+mkdir -p "$T/real/inner"
+p=$(policy rulemid <<X
+[filesystem]
+inaccessible = $T/link/inner
+X
+)
+refused "a symlink on the way to an inaccessible path" "rulemid.ini:2: \[filesystem\] inaccessible: $T/link/inner: a symbolic link on the path \(refused\)" "$p"
+p=$(policy rootlink <<X
+[filesystem]
+root = $T/link
+X
+)
+refused "a root directory reached through a symlink" "rootlink.ini:2: \[filesystem\] root = $T/link: a symbolic link on the path \(refused\)" "$p"
+mkdir -p "$T/lateroot/usr" "$T/lateroot/proc"
+chmod -R go-w "$T/lateroot"
+p=$(policy lateroot <<X
+$late_common
+X
+)
+sed -i "s|^root = tmpfs|root = $T/lateroot|" "$p"
+printf 'bind_ro = /usr /proc\n' >>"$p"
+refused "late in a directory root without the shim's path" "lateroot.ini:7: \[seccomp\] apply: .*libharden.so must exist in \[filesystem\] root $T/lateroot for the late shim" "$p"
+leftovers "symlinks on the way"
