@@ -7,6 +7,8 @@
 #include "plan.h"
 #include "../core/log.h"
 #include "late.h"
+#include "mounts.h"
+#include "ns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -583,8 +585,13 @@ _Noreturn void apply_all(struct plan *pl)
 	apply_sanitise(pl);
 	/* 2. Limits while we may still lower hard limits for good. */
 	apply_rlimits(pl);
-	/* 3-4. cgroup and namespaces: not in this version of the format. */
-	/* 5. Filesystem while we still have CAP_SYS_CHROOT. */
+	/* 3. cgroup: not in this version of the format. */
+	/* 4. Namespaces: the user namespace and its maps first, which give
+	 *    the rights to make the others; before any identity change. */
+	ns_apply(pl);
+	/* 5. The jail in the private mount namespace, then chroot and the
+	 *    working directory, while we still have CAP_SYS_ADMIN/CHROOT. */
+	mounts_apply(pl);
 	apply_filesystem(pl);
 	/* 6. Landlock: not in this version of the format. */
 	/* 7. Identity before capabilities: the uid change needs CAP_SETUID. */

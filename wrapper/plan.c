@@ -7,6 +7,8 @@
 #include "plan.h"
 #include "../core/log.h"
 #include "late.h"
+#include "mounts.h"
+#include "ns.h"
 #include "../core/sysnames.h"
 #include "sets.h"
 #include "users.h"
@@ -250,7 +252,7 @@ static void plan_workdir(const struct plan *pl, const struct policy *p)
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
 	int fd;
 
-	if (!p->workdir)
+	if (!p->workdir || p->root) /* in a new root: entered after pivot_root */
 		return;
 	if (pl->root_fd >= 0)
 		fd = (int)syscall(SYS_openat2, pl->root_fd, p->workdir, &how, sizeof(how));
@@ -767,6 +769,10 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	plan_sanitise(pl, p);
 	plan_filesystem(pl, p);
 	plan_identity(pl, p);
+	/* 4-5. Namespaces and the jail, once the identity is known (it must
+	 * be mapped, and owns the tmpfs mounts). */
+	ns_plan_build(pl, p);
+	mounts_plan_build(pl, p);
 	plan_limits(pl, p);
 	plan_caps(pl, p);
 	pl->nnp = p->no_new_privs != TRI_NO;
@@ -776,6 +782,7 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	pl->late = p->apply;
 	plan_seccomp(pl, p);
 	plan_late(pl, p);
+	mounts_plan_shim(pl);
 	if (pl->late && !dry)
 		late_env(pl);
 	if (pl->bpf && !pl->nnp)

@@ -15,6 +15,9 @@
 
 #define PLAN_MAX_FDS 1024
 
+struct ns_plan;
+struct mount_plan;
+
 struct plan {
 	const struct policy *pol;
 	char **argv; /* the command, as given */
@@ -26,6 +29,11 @@ struct plan {
 	size_t ninternal;
 	char **envp;
 	enum tri setsid;
+
+	/* 4. namespaces (ns.c) and 5. the filesystem jail (mounts.c) */
+	struct ns_plan *ns;	   /* NULL: no new namespace */
+	struct mount_plan *mounts; /* NULL: no mount changes */
+	bool new_root;		   /* a new root (pivot_root): nothing outside it can be named */
 
 	/* 5. filesystem */
 	int root_fd; /* -1: no chroot */

@@ -73,6 +73,29 @@ struct policy {
 	/* [filesystem] */
 	SETTING(char *, chroot);
 	SETTING(char *, workdir);
+	/* [namespaces] (wrapper/ns.c); pid waits for the supervisor */
+	SETTING(enum tri, ns_net);
+	SETTING(enum tri, ns_ipc);
+	SETTING(enum tri, ns_uts);
+	SETTING(enum tri, ns_cgroup);
+	SETTING(enum tri, ns_mount);
+	SETTING(enum tri, ns_user);
+	SETTING(char *, hostname);
+	SETTING(struct strlist, uid_map); /* INSIDE OUTSIDE COUNT, three numbers a line */
+	SETTING(struct strlist, gid_map);
+	/* [filesystem] jail (wrapper/mounts.c) */
+	SETTING(char *, root);		  /* "tmpfs" or an absolute path */
+	SETTING(struct strlist, bind_ro); /* SRC or SRC:DST */
+	SETTING(struct strlist, bind_rw);
+	SETTING(struct strlist, tmpfs); /* PATH or PATH:SIZE */
+	SETTING(struct strlist, read_only);
+	SETTING(struct strlist, read_write);
+	SETTING(struct strlist, inaccessible);
+	SETTING(struct strlist, noexec);
+	SETTING(struct strlist, exec_paths);
+	SETTING(enum tri, private_tmp);
+	SETTING(enum tri, private_dev);
+	SETTING(enum tri, protect_kernel);
 	/* [log] */
 	SETTING(enum log_format, log_format);
 	SETTING(char *, log_target);

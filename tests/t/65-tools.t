@@ -28,9 +28,11 @@ is "$rc" 1 "check: an invalid policy exits 1"
 like "$err" "^harden-exec: .*bad-user.ini:3: \[identity\] user = no-such-user-xyz: no such user" "check: the same FILE:LINE error as a run"
 run "$H" check baseline
 is "$rc" 0 "check baseline"
-# Steps numbered as harden-exec(1) lists them, 1 to 8.
-is "$(printf '%s\n' "$out" | sed -n 's/^ \([0-9]\) \([a-z_]*\) .*/\1 \2/p' | tr '\n' ' ')" \
-	"1 sanitise 2 rlimits 3 filesystem 4 identity 5 capabilities 6 no_new_privs 7 seccomp 8 exec " "check: steps numbered as the man page's list"
+# Steps numbered as harden-exec(1) lists them.
+man_steps=$(awk '/^\.Bl -enum -offset indent/ { on = 1; next } on && /^\.El/ { exit }
+	on && /^\.Sy [a-z_]+/ { printf "%d %s ", ++n, $2 }' "$TOP/docs/harden-exec.1")
+is "$(printf '%s\n' "$out" | sed -n 's/^ *\([0-9]*\) \([a-z_]*\) .*/\1 \2/p' | tr '\n' ' ')" \
+	"$man_steps" "check: steps numbered as the man page's list"
 like "$out" "action errno:EPERM;" "check baseline: the action as the policy spells it (errno:EPERM, not errno:1)"
 run "$H" check baseline --json
 like "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seccomp"]["action"])')" "^errno:EPERM$" "check --json: errno:EPERM"

@@ -131,6 +131,46 @@ expect_fault "filesystem: chdir to the workdir" 125 "^harden-exec: filesystem: .
 expect_fault "filesystem: / reads back as another folder (a lie)" 125 "^harden-exec: filesystem: .*jail.ini:2: / is not .* after chroot$" \
 	"$T/jail/ran" "$jail" FAULT_CALL=stat FAULT_NTH=0 FAULT_LIE=1 -- "${JCMD[@]}"
 
+# ---- 4-5. namespaces and the jail ----
+iso=$(policy iso <<X
+[namespaces]
+user = yes
+net = yes
+uts = yes
+hostname = f
+[filesystem]
+root = tmpfs
+bind_ro = /usr /lib /lib64 /bin /etc $PROBE
+bind_rw = $T
+read_only = /
+X
+)
+ns_fault() { # DESC REGEX FAULT...
+	local desc=$1 re=$2
+	shift 2
+	expect_fault "$desc" 125 "^harden-exec: $re" "$RAN" "$iso" "$@" -- "${CMD[@]}"
+}
+ns_fault "namespaces: unshare(CLONE_NEWUSER)" "namespaces: .*iso.ini:2: \[namespaces\] user = yes: unshare\(CLONE_NEWUSER\) refused \(hint: .*\): $XDEV$" \
+	FAULT_CALL=unshare FAULT_ARG=$((0x10000000))
+ns_fault "namespaces: fork of the map writer" "namespaces: .*iso.ini:2: \[namespaces\] user = yes: fork the map writer: $XDEV$" \
+	FAULT_CALL=fork
+ns_fault "namespaces: unshare(CLONE_NEWNET)" "namespaces: .*iso.ini:3: \[namespaces\] net = yes: unshare: $XDEV$" \
+	FAULT_CALL=unshare FAULT_ARG=$((0x40000000))
+ns_fault "namespaces: mount propagation" "namespaces: .*iso.ini:7: \[namespaces\] mount: make / private: $XDEV$" \
+	FAULT_CALL=mount
+ns_fault "namespaces: lo up" "namespaces: .*iso.ini:3: \[namespaces\] net = yes: SIOCSIFFLAGS lo up: $XDEV$" \
+	FAULT_CALL=ioctl FAULT_ARG=$((0x8914))
+ns_fault "namespaces: sethostname" "namespaces: .*iso.ini:5: \[namespaces\] hostname = f: sethostname: $XDEV$" \
+	FAULT_CALL=sethostname
+ns_fault "namespaces: /proc/self/ns/user unchanged (a lie)" "namespaces: .*iso.ini:2: \[namespaces\] user = yes: /proc/self/ns/user did not change$" \
+	FAULT_CALL=stat FAULT_NTH=0 FAULT_LIE=1
+ns_fault "filesystem: fsopen" "filesystem: .*iso.ini:7: \[filesystem\] root: fsopen tmpfs: $XDEV$" FAULT_CALL=syscall:430
+ns_fault "filesystem: open_tree" "filesystem: .*iso.ini:8: \[filesystem\] bind_ro: /usr: open_tree: $XDEV$" FAULT_CALL=syscall:428
+ns_fault "filesystem: move_mount" "filesystem: .*iso.ini:7: \[filesystem\] root: attach the new root at /tmp: $XDEV$" FAULT_CALL=syscall:429
+ns_fault "filesystem: mount_setattr" "filesystem: .*iso.ini:8: \[filesystem\] bind_ro: /usr: nosuid: $XDEV$" FAULT_CALL=syscall:442
+ns_fault "filesystem: pivot_root" "filesystem: .*iso.ini:7: \[filesystem\] root: pivot_root: $XDEV$" FAULT_CALL=syscall:155
+ns_fault "filesystem: detach the old root" "filesystem: .*iso.ini:7: \[filesystem\] root: detach the old root: $XDEV$" FAULT_CALL=umount2
+
 # ---- 7. identity ----
 ident=$(policy ident <<'X'
 [identity]
