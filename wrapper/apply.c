@@ -567,7 +567,10 @@ _Noreturn void apply_all(struct plan *pl)
 	/* 3-4. cgroup and namespaces: not in this version of the format. */
 	/* 5. Filesystem while we still have CAP_SYS_CHROOT. */
 	apply_filesystem(pl);
-	/* 6. Landlock: not in this version of the format. */
+	/* 6. Landlock once the filesystem is final (rule paths are the
+	 *    service's) and before identity; late: further down. */
+	if (!pl->late)
+		landlock_apply(pl);
 	/* 7. Identity before capabilities: the uid change needs CAP_SETUID. */
 	apply_identity(pl);
 	/* 8. Capabilities after the uid change, which would clear them. */
@@ -580,8 +583,16 @@ _Noreturn void apply_all(struct plan *pl)
 	if (!path)
 		die(status, "exec: %s: %s", pl->argv[0],
 		    status == EXIT_NOTFOUND ? "command not found" : "Permission denied");
-	if (pl->late)
+	if (pl->late) {
 		apply_late(pl, path);
+		/* 6, late: after the watchdog has forked, which stays outside
+		 * the domain to read the service's /proc; the rules hold from
+		 * exec (no ABI 8 LANDLOCK_RESTRICT_SELF_TSYNC on this kernel
+		 * to restrict the service's threads at its trigger). */
+		landlock_apply(pl);
+	}
+	/* Foresee what the rules refuse the exec, and say it. */
+	landlock_check_exec(pl, path);
 	/* 10. seccomp last, so the filter need not allow the setup above. */
 	apply_seccomp(pl);
 	/* 11. */

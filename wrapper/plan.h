@@ -8,6 +8,7 @@
 #define HARDEN_PLAN_H
 
 #include "../core/filter.h"
+#include "landlock.h"
 #include "policy.h"
 
 #include <stdbool.h>
@@ -30,6 +31,9 @@ struct plan {
 	/* 5. filesystem */
 	int root_fd; /* -1: no chroot */
 	const char *workdir;
+
+	/* 6. Landlock (wrapper/landlock.c) */
+	struct landlock_plan landlock;
 
 	/* 7. identity */
 	bool ids;
