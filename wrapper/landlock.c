@@ -188,7 +188,7 @@ static bool too_old(const struct policy *p, const struct origin *at, const char 
 		return false;
 	if (p->ll_best_effort != TRI_YES)
 		die(EXIT_HARDEN,
-		    "landlock: %s[landlock] %s: needs Landlock ABI %d, the kernel has %d%s (best_effort = yes "
+		    "%s[landlock] %s: needs Landlock ABI %d, the kernel has %d%s (best_effort = yes "
 		    "drops it)",
 		    where(at), key, need, abi, abi ? "" : " (no Landlock: not built in, or not enabled at boot)");
 	log_event("landlock", "best_effort: %s dropped (needs ABI %d, the kernel has %d)", key, need, abi);
@@ -217,10 +217,10 @@ static int open_rule_path(const struct plan *pl, const char *key, const struct o
 		char real[PATH_MAX];
 
 		die(EXIT_HARDEN,
-		    "landlock: %s[landlock] %s: %s: a symbolic link on the path (refused: name %s instead)",
+		    "%s[landlock] %s: %s: a symbolic link on the path (refused: name %s instead)",
 		    where(at), key, path, pl->root_fd < 0 && realpath(path, real) ? real : "its target");
 	}
-	die(EXIT_HARDEN, "landlock: %s[landlock] %s: %s: %s%s", where(at), key, path, strerror(errno),
+	die(EXIT_HARDEN, "%s[landlock] %s: %s: %s%s", where(at), key, path, strerror(errno),
 	    pl->root_fd >= 0 ? " (inside the chroot)" : "");
 }
 
@@ -232,7 +232,7 @@ static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct 
 	int fd = open_rule_path(pl, k->name, at, path);
 
 	if (fstat(fd, &st))
-		die(EXIT_HARDEN, "landlock: %s[landlock] %s: %s: %s", where(at), k->name, path, strerror(errno));
+		die(EXIT_HARDEN, "%s[landlock] %s: %s: %s", where(at), k->name, path, strerror(errno));
 	rule.allowed_access = k->access & ll->fs;
 	/* Rights about folder entries mean nothing on a file: the kernel
 	 * refuses them there (EINVAL). */
@@ -241,7 +241,7 @@ static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct 
 	rule.parent_fd = fd;
 	if (rule.allowed_access &&
 	    syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0))
-		die(EXIT_HARDEN, "landlock: %s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, path,
+		die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, path,
 		    strerror(errno));
 	close(fd);
 	ll->paths = realloc(ll->paths, (ll->npaths + 1) * sizeof(*ll->paths));
@@ -255,7 +255,7 @@ static void add_port_rule(struct plan *pl, const struct ll_key *k, const struct 
 	struct net_port_attr rule = {k->access, strtoull(port, NULL, 10)};
 
 	if (syscall(SYS_landlock_add_rule, pl->landlock.ruleset_fd, LL_RULE_NET_PORT, &rule, 0))
-		die(EXIT_HARDEN, "landlock: %s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, port,
+		die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, port,
 		    strerror(errno));
 	pl->landlock.nports++;
 }
@@ -347,7 +347,7 @@ void landlock_plan(struct plan *pl, const struct policy *p)
 							       : NULL;
 
 		if (with)
-			die(EXIT_HARDEN, "landlock: %s[landlock] domain = no: cannot go with %s (no domain, no rules)",
+			die(EXIT_HARDEN, "%s[landlock] domain = no: cannot go with %s (no domain, no rules)",
 			    where(&p->ll_domain_at), with);
 		ll->none = "domain = no";
 		return;
@@ -358,7 +358,7 @@ void landlock_plan(struct plan *pl, const struct policy *p)
 	/* Without no_new_privs, only CAP_SYS_ADMIN may enter a domain. */
 	if (!pl->nnp && !cap_sys_admin()) {
 		if (ll->rules || ll->scoped || p->ll_log == TRI_YES)
-			die(EXIT_HARDEN, "landlock: %s[exec] no_new_privs = no: [landlock] needs no_new_privs here",
+			die(EXIT_HARDEN, "%s[exec] no_new_privs = no: [landlock] needs no_new_privs here",
 			    where(&p->no_new_privs_at));
 		ll->none = "no_new_privs = no, without CAP_SYS_ADMIN";
 		ll->fs = 0;
