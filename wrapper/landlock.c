@@ -553,11 +553,20 @@ void landlock_check_exec(const struct plan *pl, const char *path)
 		snprintf(prog, sizeof(prog), "%s", interp);
 		what = "its interpreter";
 	}
-	if (pl->late && pl->shim_path && !(granted(ll, pl->shim_path) & FS_READ_FILE))
+	if (!pl->late || !pl->shim_path)
+		return;
+	if (!(granted(ll, pl->shim_path) & FS_READ_FILE))
 		die(EXIT_HARDEN,
 		    "landlock: %s[landlock] read: %s (the preload shim of a late apply) is not beneath any read "
 		    "or exec path",
 		    where(ll->at), pl->shim_path);
+	/* The shim checks its own state in /proc/self/stat and each thread's
+	 * /proc/self/task/N/status before and after its trigger. */
+	if ((granted(ll, "/proc/self/task") & FS_READ) != FS_READ)
+		die(EXIT_HARDEN,
+		    "landlock: %s[landlock] read: /proc is not beneath any read path, and the preload shim of a "
+		    "late apply reads /proc/self",
+		    where(ll->at));
 }
 
 void landlock_text(uint64_t fs, uint64_t net, uint64_t scoped, char *buf, size_t len)

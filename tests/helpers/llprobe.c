@@ -28,6 +28,13 @@
 
 static char outbuf[4096];
 
+/* SAY(cmd, call): the call's result and its errno, in that order. */
+#define SAY(cmd, call)                                                                                       \
+	do {                                                                                                 \
+		long rc_ = (call);                                                                           \
+		say(cmd, rc_, errno);                                                                        \
+	} while (0)
+
 static void say(const char *cmd, long rc, int err)
 {
 	if (rc >= 0)
@@ -116,14 +123,14 @@ static int tcp(const char *port, int do_bind)
 
 static void cmd_bind(const char *cmd, char **a)
 {
-	say(cmd, tcp(a[0], 1), errno);
+	SAY(cmd, tcp(a[0], 1));
 }
 
 /* connect PORT: with nobody listening, allowed is ECONNREFUSED and
  * refused by Landlock is EACCES. */
 static void cmd_connect(const char *cmd, char **a)
 {
-	say(cmd, tcp(a[0], 0), errno);
+	SAY(cmd, tcp(a[0], 0));
 }
 
 static socklen_t abstract(struct sockaddr_un *sa, const char *name)
@@ -140,7 +147,7 @@ static void cmd_uconnect(const char *cmd, char **a)
 	socklen_t len = abstract(&sa, a[0]);
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	say(cmd, s < 0 ? -1 : connect(s, (struct sockaddr *)&sa, len), errno);
+	SAY(cmd, s < 0 ? -1 : connect(s, (struct sockaddr *)&sa, len));
 	if (s >= 0)
 		close(s);
 }
@@ -163,7 +170,7 @@ static void cmd_ulisten(const char *cmd, char **a)
 
 static void cmd_kill(const char *cmd, char **a)
 {
-	say(cmd, kill(atoi(a[0]), 0), errno);
+	SAY(cmd, kill(atoi(a[0]), 0));
 }
 
 /* victim SECONDS: print our pid and the address of a word, then wait. */
@@ -189,7 +196,7 @@ static void cmd_memwrite(const char *cmd, char **a)
 		say(cmd, -1, errno);
 		return;
 	}
-	say(cmd, pwrite(fd, &b, 1, (off_t)strtoull(a[1], NULL, 16)) == 1 ? 0 : -1, errno);
+	SAY(cmd, pwrite(fd, &b, 1, (off_t)strtoull(a[1], NULL, 16)) == 1 ? 0 : -1);
 	close(fd);
 }
 
@@ -199,7 +206,7 @@ static void cmd_vmwrite(const char *cmd, char **a)
 	unsigned char b = 0x33;
 	struct iovec local = {&b, 1}, remote = {(void *)(uintptr_t)strtoull(a[1], NULL, 16), 1};
 
-	say(cmd, process_vm_writev(atoi(a[0]), &local, 1, &remote, 1, 0) == 1 ? 0 : -1, errno);
+	SAY(cmd, process_vm_writev(atoi(a[0]), &local, 1, &remote, 1, 0) == 1 ? 0 : -1);
 }
 
 /* procmem: open our own /proc/self/mem for writing. */
