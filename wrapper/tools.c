@@ -9,6 +9,7 @@
  */
 #include "tools.h"
 #include "../core/log.h"
+#include "landlock.h"
 #include "plan.h"
 #include "policy.h"
 #include "sets.h"
@@ -160,6 +161,38 @@ static void limit_text(rlim_t v, char *buf, size_t len)
 
 /* ---- check ---- */
 
+/* ---- Landlock (wrapper/landlock.c): its check line, audit finding and
+ * verify note, kept together ---- */
+
+static void landlock_check(const struct plan *pl, int json)
+{
+	const struct landlock_plan *ll = &pl->landlock;
+	char what[512];
+
+	landlock_text(ll->fs, ll->net, ll->scoped, what, sizeof(what));
+	if (json) {
+		printf(",\"landlock\":{\"abi\":%d,\"domain\":%s,\"rules\":%s,\"paths\":%zu,\"ports\":%zu,"
+		       "\"handled\":",
+		       ll->abi, ll->ruleset_fd >= 0 ? "true" : "false", ll->rules ? "true" : "false", ll->npaths,
+		       ll->nports);
+		jstr(ll->ruleset_fd >= 0 ? what : "nothing");
+		printf(",\"log\":%s}", ll->flags & 2 /* LOG_NEW_EXEC_ON */ ? "true" : "false");
+	} else if (ll->ruleset_fd < 0)
+		printf(" 6 landlock      no domain (%s)\n", ll->none ? ll->none : "?");
+	else if (!ll->rules && !ll->scoped)
+		printf(" 6 landlock      a domain of its own, no rules (ABI %d)\n", ll->abi);
+	else
+		printf(" 6 landlock      ABI %d; %zu path and %zu port rules; handled: %s%s\n", ll->abi, ll->npaths,
+		       ll->nports, what, pl->late ? " (from exec)" : "");
+}
+
+/* The kernel (6.18) shows no process's Landlock domain in /proc. */
+static void landlock_verify(const struct plan *pl)
+{
+	printf(",\"landlock\":\"%s\"", pl->landlock.ruleset_fd >= 0 ? "planned; not shown by the kernel"
+								      : "no domain planned");
+}
+
 int tool_check(int argc, char **argv)
 {
 	static struct policy pol;
@@ -252,6 +285,7 @@ int tool_check(int argc, char **argv)
 			printf("}");
 		} else
 			printf("null");
+		landlock_check(&pl, 1);
 		printf("}\n");
 		return 0;
 	}
@@ -280,6 +314,7 @@ int tool_check(int argc, char **argv)
 	printf("%s\n", first ? "unchanged" : "");
 	printf(" 5 filesystem    chroot %s; workdir %s\n", p->chroot ? p->chroot : "none",
 	       p->workdir ? p->workdir : "unchanged");
+	landlock_check(&pl, 0);
 	if (pl.ids) {
 		printf(" 7 identity      uid %u gid %u groups", (unsigned)pl.uid, (unsigned)pl.gid);
 		for (size_t i = 0; i < pl.ngroups; i++)
@@ -370,6 +405,27 @@ static double set_allowed(const struct plan *pl, const char *set)
 	return total ? (double)open / total : 0;
 }
 
+/* [landlock] in the audit (see landlock_check above). */
+/*
+ * No domain: other processes of the uid are reachable (/proc/PID/mem).
+ * A domain alone closes that; rules narrow files and ports, scopes the
+ * rest.
+ */
+static void landlock_audit(const struct plan *pl)
+{
+	const struct landlock_plan *ll = &pl->landlock;
+
+	if (ll->ruleset_fd < 0)
+		add("landlock", 8, 1, "no domain: processes of the same uid are reachable (%s)",
+		    ll->none ? ll->none : "?");
+	else if (!ll->rules)
+		add("landlock", 8, ll->scoped == 3 ? 0.5 : 0.6, "a domain of its own, no file or port rules%s",
+		    ll->scoped ? ", scoped" : "");
+	else
+		add("landlock", 8, 0.3 - (ll->net ? 0.1 : 0) - (ll->scoped == 3 ? 0.1 : 0),
+		    "rules on %zu paths and %zu ports%s", ll->npaths, ll->nports, ll->scoped ? ", scoped" : "");
+}
+
 #define DANGEROUS_CAPS                                                                                       \
 	((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_MODULE) | (1ull << CAP_SYS_PTRACE) |                     \
 	 (1ull << CAP_SYS_RAWIO) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) |              \
@@ -452,6 +508,7 @@ int tool_audit(int argc, char **argv)
 	add("environment", 2, p->env == ENV_CLEAR ? 0 : 1,
 	    p->env == ENV_CLEAR ? "cleared" : "inherited (less LD_*)");
 
+	landlock_audit(&pl);
 	for (int i = 0; i < nfind; i++) {
 		sum += finds[i].weight * finds[i].exposure;
 		total += finds[i].weight;
@@ -693,6 +750,7 @@ int tool_verify(int argc, char **argv)
 	if (o.json) {
 		printf("{\"pid\":%s,\"policy\":", o.pid);
 		jstr(o.policy);
+		landlock_verify(&pl);
 		printf(",\"holds\":%s,\"mismatches\":[", mismatches ? "false" : "true");
 		for (int i = 0; i < mismatches && i < 64; i++) {
 			printf("%s", i ? "," : "");

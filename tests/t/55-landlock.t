@@ -285,3 +285,22 @@ X
 else
 	for d in "no shim" "shim message" "granted" "refused"; do skip "needs /usr/bin/cat and the shim" "late: $d"; done
 fi
+
+# ---- check, audit, verify ----
+run "$H" check "$fs"
+like "$out" " 6 landlock      ABI $abi; 3 path and 0 port rules; handled: every filesystem right" "check: the Landlock step"
+run "$H" check "$plain"
+like "$out" " 6 landlock      a domain of its own, no rules" "check: the default domain"
+run "$H" check "$nobout" --json
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin)["landlock"]; print(d["domain"], d["rules"])')" \
+	"False False" "check --json: domain = no, no domain"
+score() { "$H" audit "$1" --json | python3 -c 'import json,sys; print([c["exposure"] for c in json.load(sys.stdin)["checks"] if c["check"] == "landlock"][0])'; }
+is "$(score "$nobout") $(score "$nob") $(score "$tcp")" "1.0 0.6 0.2" \
+	"audit scores Landlock: no domain 1.0, a domain alone 0.6, rules with TCP 0.2"
+"$LL" victim 10 >/dev/null &
+vp=$!
+on_exit "kill $vp"
+run "$H" verify "$plain" "$vp" --json
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["landlock"])')" \
+	"planned; not shown by the kernel" "verify --json: the domain is planned; this kernel does not show it in /proc"
+kill "$vp" 2>/dev/null
