@@ -315,13 +315,16 @@ static bool plan_handled(struct plan *pl, const struct policy *p)
 	}
 	/*
 	 * The service's own domain with no rule at all: a ruleset must handle
-	 * something, so it handles making block devices and grants it beneath
-	 * the service's root. No access changes (below / it stays allowed, and
-	 * mknod of a block device needs CAP_MKNOD anyway), but the domain is
-	 * there and the ptrace-mode boundary with it.
+	 * something, so it handles making block devices, and renaming across
+	 * folders (REFER, which every domain that handles a filesystem right
+	 * denies unless granted), and grants both beneath the service's root.
+	 * Files stay as they were (mknod of a block device needs CAP_MKNOD
+	 * anyway); what changes is what any filesystem domain denies: mount,
+	 * umount and pivot_root (CAP_SYS_ADMIN's), and on ABI 1 renames across
+	 * folders. The domain is there, and the ptrace-mode boundary with it.
 	 */
 	if (!ll->fs && !ll->net && !ll->scoped)
-		ll->fs = FS_MAKE_BLOCK;
+		ll->fs = FS_MAKE_BLOCK | (abi >= 2 ? FS_REFER : 0);
 	return true;
 }
 
@@ -373,9 +376,9 @@ void landlock_plan(struct plan *pl, const struct policy *p)
 	/* The read-back asks kcmp(2), which a filter above us (a nested
 	 * harden-exec, a container runtime) may refuse or kill for. */
 	ll->probe = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0;
-	if (ll->fs == FS_MAKE_BLOCK && !ll->rules) {
+	if (!ll->rules && (ll->fs & FS_MAKE_BLOCK)) {
 		/* The default domain's one rule, on the service's root. */
-		static const struct ll_key root = {"(own domain)", 0, 0, FS_MAKE_BLOCK, 1};
+		static const struct ll_key root = {"(own domain)", 0, 0, FS_MAKE_BLOCK | FS_REFER, 1};
 
 		add_path_rule(pl, &root, NULL, "/");
 		return;

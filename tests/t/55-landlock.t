@@ -28,8 +28,8 @@ if [ -z "$abi" ]; then
 	exit 0
 fi
 diag "Landlock ABI $abi"
-like "$err" "landlock: ABI $abi, domain entered: 1 path and 0 port rules; handled: make_block" \
-	"a policy without [landlock] still gets a domain of its own (handles make_block, grants it beneath /)"
+like "$err" "landlock: ABI $abi, domain entered: 1 path and 0 port rules; handled: make_block refer" \
+	"a policy without [landlock] still gets a domain of its own (handles make_block and refer, grants both beneath /)"
 
 # ---- filesystem: read, write, exec ----
 fs=$(policy fs <<X
@@ -52,6 +52,32 @@ run "$H" "$plain" "$LL" "${cmds[@]}"
 got=$(printf '%s\n' "$out" | sed 's/^[a-z]*: //' | tr '\n' ' ')
 is "$got" "ok ok ok ok ok ok ok ok ok ok " "control: without [landlock], all of it is allowed"
 rm -f "$T/w/new" "$T/r/new" "$T/o/new"
+
+# Renaming across folders: every filesystem domain denies it unless a
+# rule grants refer, so the default domain grants it beneath /.
+if [ -x /usr/bin/python3 ]; then
+	mkdir -p "$T/w/a" "$T/w/b"
+	echo x >"$T/w/a/f"
+	mv_py=(/usr/bin/python3 -c 'import os,sys
+try:
+    os.rename(sys.argv[1], sys.argv[2]); print("rename: ok")
+except OSError as e:
+    print("rename: errno", __import__("errno").errorcode[e.errno])')
+	wr=$(policy wr <<X
+[landlock]
+exec = /usr
+read = /usr /etc
+write = $T/w
+X
+)
+	run "$H" "$wr" "${mv_py[@]}" "$T/w/a/f" "$T/w/b/f"
+	is "$(line rename)" "errno EXDEV" "[landlock] write without refer: a rename across folders is refused (EXDEV)"
+	run "$H" "$plain" "${mv_py[@]}" "$T/w/a/f" "$T/w/b/f"
+	is "$(line rename)" "ok" "the default domain leaves renames across folders alone"
+else
+	skip "needs python3" "rename across folders under write"
+	skip "needs python3" "rename across folders under the default domain"
+fi
 
 # A rule path that is a symbolic link (last component) is refused, and
 # the message names its target.
