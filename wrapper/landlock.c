@@ -403,14 +403,13 @@ void landlock_plan(struct plan *pl, const struct policy *p)
  * Can this process reach its parent (outside the domain) in ptrace mode?
  * kcmp(2) asks exactly that and changes nothing: -1 when unknown.
  */
-static int reaches_parent(void)
+static int reaches_parent(const struct plan *pl)
 {
-	pid_t parent = getppid();
 	long rc;
 
-	if (parent <= 1)
+	if (pl->parent <= 1)
 		return -1;
-	rc = syscall(SYS_kcmp, getpid(), parent, 0 /* KCMP_FILE */, 0, 0);
+	rc = syscall(SYS_kcmp, getpid(), pl->parent, 0 /* KCMP_FILE */, 0, 0);
 	if (rc >= 0 || errno == EBADF)
 		return 1;
 	return errno == EPERM ? 0 : -1;
@@ -448,16 +447,20 @@ static void read_back(const struct plan *pl, int parent_before)
 {
 	const struct landlock_plan *ll = &pl->landlock;
 
-	if (parent_before == 1 && reaches_parent() != 0)
-		die(EXIT_HARDEN, "landlock: %sthe parent process is still reachable in ptrace mode: no domain",
-		    where(ll->at));
+	if (parent_before == 1) {
+		int now = reaches_parent(pl);
+
+		if (now != 0)
+			die(EXIT_HARDEN, "landlock: %sthe parent process is still reachable in ptrace mode: %s",
+			    where(ll->at), now > 0 ? "no domain" : strerror(errno));
+	}
 	/* A folder no rule lets us list: the service's root, unless granted. */
 	if ((ll->fs & FS_READ_DIR) && !(granted(ll, "/") & FS_READ_DIR)) {
 		int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (fd >= 0 || errno != EACCES)
-			die(EXIT_HARDEN, "landlock: %slisting / is not refused after landlock_restrict_self",
-			    where(ll->at));
+			die(EXIT_HARDEN, "landlock: %slisting / is not refused after landlock_restrict_self: %s",
+			    where(ll->at), fd >= 0 ? "it opened" : strerror(errno));
 	}
 }
 
@@ -471,13 +474,17 @@ void landlock_apply(const struct plan *pl)
 			log_event("landlock", "no domain: %s", ll->none);
 		return;
 	}
-	before = ll->probe ? reaches_parent() : -1;
-	/* Unprivileged: no_new_privs now rather than at step 9 (the plan
-	 * made sure it is wanted), as landlock_restrict_self requires. */
-	if (pl->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		die(EXIT_HARDEN, "landlock: %sPR_SET_NO_NEW_PRIVS: %s", where(ll->at), strerror(errno));
-	if (syscall(SYS_landlock_restrict_self, ll->ruleset_fd, ll->flags))
-		die(EXIT_HARDEN, "landlock: %slandlock_restrict_self: %s", where(ll->at), strerror(errno));
+	before = ll->probe ? reaches_parent(pl) : -1;
+	if (syscall(SYS_landlock_restrict_self, ll->ruleset_fd, ll->flags)) {
+		/* Without CAP_SYS_ADMIN: no_new_privs now rather than at step
+		 * 9 (the plan made sure it is wanted), as the kernel requires. */
+		if (errno != EPERM || !pl->nnp)
+			die(EXIT_HARDEN, "landlock: %slandlock_restrict_self: %s", where(ll->at), strerror(errno));
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			die(EXIT_HARDEN, "landlock: %sPR_SET_NO_NEW_PRIVS: %s", where(ll->at), strerror(errno));
+		if (syscall(SYS_landlock_restrict_self, ll->ruleset_fd, ll->flags))
+			die(EXIT_HARDEN, "landlock: %slandlock_restrict_self: %s", where(ll->at), strerror(errno));
+	}
 	close(ll->ruleset_fd);
 	read_back(pl, before);
 	if (!log_enabled())

@@ -131,6 +131,26 @@ expect_fault "filesystem: chdir to the workdir" 125 "^harden-exec: filesystem: .
 expect_fault "filesystem: / reads back as another folder (a lie)" 125 "^harden-exec: filesystem: .*jail.ini:2: / is not .* after chroot$" \
 	"$T/jail/ran" "$jail" FAULT_CALL=stat FAULT_NTH=0 FAULT_LIE=1 -- "${JCMD[@]}"
 
+# ---- 6. Landlock (syscall numbers: 312 kcmp, 444-446 landlock_*) ----
+ll=$(policy ll <<X
+[landlock]
+exec = $(dirname "$PROBE")
+write = $T
+X
+)
+expect_fault "landlock: landlock_restrict_self" 125 "$(step landlock)" "$RAN" "$plain" \
+	FAULT_CALL=syscall:446 -- "${CMD[@]}"
+expect_fault "landlock: landlock_create_ruleset" 125 "^harden-exec: landlock: landlock_create_ruleset \(ABI [0-9]+\): $XDEV$" \
+	"$RAN" "$plain" FAULT_CALL=syscall:444 FAULT_NTH=2 -- "${CMD[@]}"
+expect_fault "landlock: landlock_add_rule" 125 "^harden-exec: .*ll.ini:3: \[landlock\] write: .*: landlock_add_rule: $XDEV$" \
+	"$RAN" "$ll" FAULT_CALL=syscall:445 -- "${CMD[@]}"
+expect_fault "landlock: the ABI probe fails, and rules need Landlock" 125 \
+	"^harden-exec: .*ll.ini:3: \[landlock\] write: needs Landlock ABI 1, the kernel has 0" \
+	"$RAN" "$ll" FAULT_CALL=syscall:444 FAULT_NTH=1 -- "${CMD[@]}"
+expect_fault "landlock: the read-back (kcmp of the parent) fails" 125 \
+	"^harden-exec: landlock: the parent process is still reachable in ptrace mode: $XDEV$" \
+	"$RAN" "$plain" FAULT_CALL=syscall:312 FAULT_NTH=2 -- "${CMD[@]}"
+
 # ---- 7. identity ----
 ident=$(policy ident <<'X'
 [identity]
