@@ -328,6 +328,8 @@ static bool plan_handled(struct plan *pl, const struct policy *p)
 	return true;
 }
 
+static void add_rules(struct plan *pl, const struct policy *p);
+
 void landlock_plan(struct plan *pl, const struct policy *p)
 {
 	struct landlock_plan *ll = &pl->landlock;
@@ -372,7 +374,7 @@ void landlock_plan(struct plan *pl, const struct policy *p)
 	if (ll->ruleset_fd < 0)
 		die(EXIT_HARDEN, "landlock: %slandlock_create_ruleset (ABI %d): %s", where(ll->at), ll->abi,
 		    strerror(errno));
-	pl->internal_fds[pl->ninternal++] = ll->ruleset_fd;
+	ll->domain = true;
 	/* The read-back asks kcmp(2), which a filter above us (a nested
 	 * harden-exec, a container runtime) may refuse or kill for. */
 	ll->probe = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0;
@@ -381,8 +383,20 @@ void landlock_plan(struct plan *pl, const struct policy *p)
 		static const struct ll_key root = {"(own domain)", 0, 0, FS_MAKE_BLOCK | FS_REFER, 1};
 
 		add_path_rule(pl, &root, NULL, "/");
-		return;
-	}
+	} else
+		add_rules(pl, p);
+	/* A dry plan (check, audit, verify) keeps no descriptor. */
+	if (pl->dry) {
+		close(ll->ruleset_fd);
+		ll->ruleset_fd = -1;
+	} else
+		pl->internal_fds[pl->ninternal++] = ll->ruleset_fd;
+}
+
+static void add_rules(struct plan *pl, const struct policy *p)
+{
+	struct landlock_plan *ll = &pl->landlock;
+
 	for (size_t i = 0; i < sizeof(path_keys) / sizeof(path_keys[0]); i++) {
 		const struct strlist *l = key_list(p, &path_keys[i]);
 

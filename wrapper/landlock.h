@@ -24,7 +24,8 @@ struct landlock_rule {
 
 struct landlock_plan {
 	int abi;		  /* probed once; 0: no Landlock */
-	int ruleset_fd;		  /* -1: no domain */
+	int ruleset_fd;		  /* -1: none (no domain, or a dry plan) */
+	bool domain;		  /* a domain is planned */
 	uint64_t fs, net, scoped; /* what the ruleset handles */
 	uint32_t flags;		  /* landlock_restrict_self(2) flags */
 	bool rules;		  /* the policy has filesystem or TCP rules */

@@ -173,11 +173,11 @@ static void landlock_check(const struct plan *pl, int json)
 	if (json) {
 		printf(",\"landlock\":{\"abi\":%d,\"domain\":%s,\"rules\":%s,\"paths\":%zu,\"ports\":%zu,"
 		       "\"handled\":",
-		       ll->abi, ll->ruleset_fd >= 0 ? "true" : "false", ll->rules ? "true" : "false", ll->npaths,
+		       ll->abi, ll->domain ? "true" : "false", ll->rules ? "true" : "false", ll->npaths,
 		       ll->nports);
-		jstr(ll->ruleset_fd >= 0 ? what : "nothing");
+		jstr(ll->domain ? what : "nothing");
 		printf(",\"log\":%s}", ll->flags & 2 /* LOG_NEW_EXEC_ON */ ? "true" : "false");
-	} else if (ll->ruleset_fd < 0)
+	} else if (!ll->domain)
 		printf(" 6 landlock      no domain (%s)\n", ll->none ? ll->none : "?");
 	else if (!ll->rules && !ll->scoped)
 		printf(" 6 landlock      a domain of its own, no rules (ABI %d)\n", ll->abi);
@@ -189,7 +189,7 @@ static void landlock_check(const struct plan *pl, int json)
 /* The kernel (6.18) shows no process's Landlock domain in /proc. */
 static void landlock_verify(const struct plan *pl)
 {
-	printf(",\"landlock\":\"%s\"", pl->landlock.ruleset_fd >= 0 ? "planned; not shown by the kernel"
+	printf(",\"landlock\":\"%s\"", pl->landlock.domain ? "planned; not shown by the kernel"
 								      : "no domain planned");
 }
 
@@ -415,7 +415,7 @@ static void landlock_audit(const struct plan *pl)
 {
 	const struct landlock_plan *ll = &pl->landlock;
 
-	if (ll->ruleset_fd < 0)
+	if (!ll->domain)
 		add("landlock", 8, 1, "no domain: processes of the same uid are reachable (%s)",
 		    ll->none ? ll->none : "?");
 	else if (!ll->rules)
