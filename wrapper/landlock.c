@@ -74,8 +74,8 @@
 
 #define FS_READ (FS_READ_FILE | FS_READ_DIR)
 #define FS_WRITE                                                                                             \
-	(FS_READ | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_DIR | FS_MAKE_REG | FS_MAKE_SOCK | \
-	 FS_MAKE_FIFO | FS_MAKE_SYM | FS_TRUNCATE)
+	(FS_READ | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_DIR | FS_MAKE_REG |              \
+	 FS_MAKE_SOCK | FS_MAKE_FIFO | FS_MAKE_SYM | FS_TRUNCATE)
 #define FS_EXEC (FS_EXECUTE | FS_READ_FILE)
 
 struct ruleset_attr {
@@ -190,7 +190,8 @@ static bool too_old(const struct policy *p, const struct origin *at, const char 
 		die(EXIT_HARDEN,
 		    "%s[landlock] %s: needs Landlock ABI %d, the kernel has %d%s (best_effort = yes "
 		    "drops it)",
-		    where(at), key, need, abi, abi ? "" : " (no Landlock: not built in, or not enabled at boot)");
+		    where(at), key, need, abi,
+		    abi ? "" : " (no Landlock: not built in, or not enabled at boot)");
 	log_event("landlock", "best_effort: %s dropped (needs ABI %d, the kernel has %d)", key, need, abi);
 	return true;
 }
@@ -217,8 +218,8 @@ static int open_rule_path(const struct plan *pl, const char *key, const struct o
 		char real[PATH_MAX];
 
 		die(EXIT_HARDEN,
-		    "%s[landlock] %s: %s: a symbolic link on the path (refused: name %s instead)",
-		    where(at), key, path, pl->root_fd < 0 && realpath(path, real) ? real : "its target");
+		    "%s[landlock] %s: %s: a symbolic link on the path (refused: name %s instead)", where(at),
+		    key, path, pl->root_fd < 0 && realpath(path, real) ? real : "its target");
 	}
 	die(EXIT_HARDEN, "%s[landlock] %s: %s: %s%s", where(at), key, path, strerror(errno),
 	    pl->root_fd >= 0 ? " (inside the chroot)" : "");
@@ -465,7 +466,8 @@ static void read_back(const struct plan *pl, int parent_before)
 		int now = reaches_parent(pl);
 
 		if (now != 0)
-			die(EXIT_HARDEN, "landlock: %sthe parent process is still reachable in ptrace mode: %s",
+			die(EXIT_HARDEN,
+			    "landlock: %sthe parent process is still reachable in ptrace mode: %s",
 			    where(ll->at), now > 0 ? "no domain" : strerror(errno));
 	}
 	/* A folder no rule lets us list: the service's root, unless granted. */
@@ -473,7 +475,8 @@ static void read_back(const struct plan *pl, int parent_before)
 		int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (fd >= 0 || errno != EACCES)
-			die(EXIT_HARDEN, "landlock: %slisting / is not refused after landlock_restrict_self: %s",
+			die(EXIT_HARDEN,
+			    "landlock: %slisting / is not refused after landlock_restrict_self: %s",
 			    where(ll->at), fd >= 0 ? "it opened" : strerror(errno));
 	}
 }
@@ -493,11 +496,14 @@ void landlock_apply(const struct plan *pl)
 		/* Without CAP_SYS_ADMIN: no_new_privs now rather than at step
 		 * 9 (the plan made sure it is wanted), as the kernel requires. */
 		if (errno != EPERM || !pl->nnp)
-			die(EXIT_HARDEN, "landlock: %slandlock_restrict_self: %s", where(ll->at), strerror(errno));
+			die(EXIT_HARDEN, "landlock: %slandlock_restrict_self: %s", where(ll->at),
+			    strerror(errno));
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-			die(EXIT_HARDEN, "landlock: %sPR_SET_NO_NEW_PRIVS: %s", where(ll->at), strerror(errno));
+			die(EXIT_HARDEN, "landlock: %sPR_SET_NO_NEW_PRIVS: %s", where(ll->at),
+			    strerror(errno));
 		if (syscall(SYS_landlock_restrict_self, ll->ruleset_fd, ll->flags))
-			die(EXIT_HARDEN, "landlock: %slandlock_restrict_self: %s", where(ll->at), strerror(errno));
+			die(EXIT_HARDEN, "landlock: %slandlock_restrict_self: %s", where(ll->at),
+			    strerror(errno));
 	}
 	close(ll->ruleset_fd);
 	read_back(pl, before);
@@ -507,8 +513,8 @@ void landlock_apply(const struct plan *pl)
 		char what[512];
 
 		landlock_text(ll->fs, ll->net, ll->scoped, what, sizeof(what));
-		log_event("landlock", "ABI %d, domain entered: %zu path and %zu port rules; handled: %s%s", ll->abi,
-			  ll->npaths, ll->nports, what,
+		log_event("landlock", "ABI %d, domain entered: %zu path and %zu port rules; handled: %s%s",
+			  ll->abi, ll->npaths, ll->nports, what,
 			  ll->flags & RESTRICT_LOG_NEW_EXEC_ON ? "; denials logged" : "");
 	}
 }
@@ -535,7 +541,8 @@ static bool interpreter(const char *path, char *out, size_t len)
 			out[e - s] = '\0';
 			found = true;
 		}
-	} else if (n == sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) && eh.e_ident[EI_CLASS] == ELFCLASS64) {
+	} else if (n == sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+		   eh.e_ident[EI_CLASS] == ELFCLASS64) {
 		for (int i = 0; i < eh.e_phnum && i < 64 && !found; i++) {
 			Elf64_Phdr ph;
 
@@ -569,7 +576,8 @@ void landlock_check_exec(const struct plan *pl, const char *path)
 
 		if ((granted(ll, prog) & FS_EXEC) != FS_EXEC)
 			die(EXIT_HARDEN,
-			    "landlock: %s[landlock] exec: %s (%s, %s) is not beneath any exec path: the service "
+			    "landlock: %s[landlock] exec: %s (%s, %s) is not beneath any exec path: the "
+			    "service "
 			    "could not start",
 			    where(at), prog, what, realpath(prog, real) ? real : strerror(errno));
 		if (!interpreter(prog, interp, sizeof(interp)))
@@ -581,14 +589,16 @@ void landlock_check_exec(const struct plan *pl, const char *path)
 		return;
 	if (!(granted(ll, pl->shim_path) & FS_READ_FILE))
 		die(EXIT_HARDEN,
-		    "landlock: %s[landlock] read: %s (the preload shim of a late apply) is not beneath any read "
+		    "landlock: %s[landlock] read: %s (the preload shim of a late apply) is not beneath any "
+		    "read "
 		    "or exec path",
 		    where(ll->at), pl->shim_path);
 	/* The shim checks its own state in /proc/self/stat and each thread's
 	 * /proc/self/task/N/status before and after its trigger. */
 	if ((granted(ll, "/proc/self/task") & FS_READ) != FS_READ)
 		die(EXIT_HARDEN,
-		    "landlock: %s[landlock] read: /proc is not beneath any read path, and the preload shim of a "
+		    "landlock: %s[landlock] read: /proc is not beneath any read path, and the preload shim "
+		    "of a "
 		    "late apply reads /proc/self",
 		    where(ll->at));
 }
@@ -598,12 +608,13 @@ void landlock_text(uint64_t fs, uint64_t net, uint64_t scoped, char *buf, size_t
 	static const struct {
 		uint64_t bit;
 		const char *name;
-	} fsn[] = {{FS_EXECUTE, "execute"},	  {FS_WRITE_FILE, "write_file"}, {FS_READ_FILE, "read_file"},
-		   {FS_READ_DIR, "read_dir"},	  {FS_REMOVE_DIR, "remove_dir"}, {FS_REMOVE_FILE, "remove_file"},
-		   {FS_MAKE_CHAR, "make_char"},	  {FS_MAKE_DIR, "make_dir"},	 {FS_MAKE_REG, "make_reg"},
-		   {FS_MAKE_SOCK, "make_sock"},	  {FS_MAKE_FIFO, "make_fifo"},	 {FS_MAKE_BLOCK, "make_block"},
-		   {FS_MAKE_SYM, "make_sym"},	  {FS_REFER, "refer"},		 {FS_TRUNCATE, "truncate"},
-		   {FS_IOCTL_DEV, "ioctl_dev"}};
+	} fsn[] = {
+	    {FS_EXECUTE, "execute"},	 {FS_WRITE_FILE, "write_file"}, {FS_READ_FILE, "read_file"},
+	    {FS_READ_DIR, "read_dir"},	 {FS_REMOVE_DIR, "remove_dir"}, {FS_REMOVE_FILE, "remove_file"},
+	    {FS_MAKE_CHAR, "make_char"}, {FS_MAKE_DIR, "make_dir"},	{FS_MAKE_REG, "make_reg"},
+	    {FS_MAKE_SOCK, "make_sock"}, {FS_MAKE_FIFO, "make_fifo"},	{FS_MAKE_BLOCK, "make_block"},
+	    {FS_MAKE_SYM, "make_sym"},	 {FS_REFER, "refer"},		{FS_TRUNCATE, "truncate"},
+	    {FS_IOCTL_DEV, "ioctl_dev"}};
 	size_t n = 0;
 
 	buf[0] = '\0';

@@ -657,7 +657,8 @@ static int ll_scope_bit(const char *name)
 
 static int set_ll_scope(struct loader *l, const struct key *k, const char *v, int cont)
 {
-	return set_mask(l, k, v, cont, &l->ll_scope_none, ll_scope_bit, "scope (expected abstract_unix or signal)");
+	return set_mask(l, k, v, cont, &l->ll_scope_none, ll_scope_bit,
+			"scope (expected abstract_unix or signal)");
 }
 
 static const struct key keys[] = {

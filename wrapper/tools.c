@@ -182,15 +182,15 @@ static void landlock_check(const struct plan *pl, int json)
 	else if (!ll->rules && !ll->scoped)
 		printf(" 6 landlock      a domain of its own, no rules (ABI %d)\n", ll->abi);
 	else
-		printf(" 6 landlock      ABI %d; %zu path and %zu port rules; handled: %s%s\n", ll->abi, ll->npaths,
-		       ll->nports, what, pl->late ? " (from exec)" : "");
+		printf(" 6 landlock      ABI %d; %zu path and %zu port rules; handled: %s%s\n", ll->abi,
+		       ll->npaths, ll->nports, what, pl->late ? " (from exec)" : "");
 }
 
 /* The kernel (6.18) shows no process's Landlock domain in /proc. */
 static void landlock_verify(const struct plan *pl)
 {
-	printf(",\"landlock\":\"%s\"", pl->landlock.domain ? "planned; not shown by the kernel"
-								      : "no domain planned");
+	printf(",\"landlock\":\"%s\"",
+	       pl->landlock.domain ? "planned; not shown by the kernel" : "no domain planned");
 }
 
 int tool_check(int argc, char **argv)
@@ -419,11 +419,12 @@ static void landlock_audit(const struct plan *pl)
 		add("landlock", 8, 1, "no domain: processes of the same uid are reachable (%s)",
 		    ll->none ? ll->none : "?");
 	else if (!ll->rules)
-		add("landlock", 8, ll->scoped == 3 ? 0.5 : 0.6, "a domain of its own, no file or port rules%s",
-		    ll->scoped ? ", scoped" : "");
+		add("landlock", 8, ll->scoped == 3 ? 0.5 : 0.6,
+		    "a domain of its own, no file or port rules%s", ll->scoped ? ", scoped" : "");
 	else
 		add("landlock", 8, 0.3 - (ll->net ? 0.1 : 0) - (ll->scoped == 3 ? 0.1 : 0),
-		    "rules on %zu paths and %zu ports%s", ll->npaths, ll->nports, ll->scoped ? ", scoped" : "");
+		    "rules on %zu paths and %zu ports%s", ll->npaths, ll->nports,
+		    ll->scoped ? ", scoped" : "");
 }
 
 #define DANGEROUS_CAPS                                                                                       \

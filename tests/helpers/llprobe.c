@@ -109,7 +109,8 @@ static int tcp(const char *port, int do_bind)
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (s < 0)
 		return -1;
-	rc = do_bind ? bind(s, (struct sockaddr *)&sa, sizeof(sa)) : connect(s, (struct sockaddr *)&sa, sizeof(sa));
+	rc = do_bind ? bind(s, (struct sockaddr *)&sa, sizeof(sa))
+		     : connect(s, (struct sockaddr *)&sa, sizeof(sa));
 	if (rc) {
 		int e = errno;
 

@@ -240,6 +240,7 @@ int main(int argc, char **argv)
 			close(s);
 		return fflush(stdout) ? 1 : 0;
 	}
-	fprintf(stderr, "usage: syscallbench run|floor [ITERS [REPS]] | open PATH [ITERS [REPS]] | status | listen-status | noop\n");
+	fprintf(stderr, "usage: syscallbench run|floor [ITERS [REPS]] | open PATH [ITERS [REPS]] | status | "
+			"listen-status | noop\n");
 	return 2;
 }
