@@ -93,6 +93,34 @@ is "$rc" 125 "a symlinked rule path: exit 125"
 like "$err" "lnk.ini:3: \[landlock\] read: $T/link: a symbolic link on the path \(refused: name $T/r instead\)" \
 	"... the message names the link's target"
 
+# ---- inside a chroot: rule paths are the service's ----
+mkdir -p "$T/jail/bin" "$T/jail/data" "$T/jail/other"
+cp "$LL" "$T/jail/bin/llprobe"
+echo data >"$T/jail/data/f"
+echo data >"$T/jail/other/f"
+jail=$(policy jail <<X
+[filesystem]
+chroot = $T/jail
+[landlock]
+exec = /bin
+read = /data
+X
+)
+run "$H" "$jail" /bin/llprobe read /data/f read /other/f
+is "$(line read | tr '\n' ' ')" "ok " "chroot: read = /data names the folder inside the chroot"
+is "$(printf '%s\n' "$out" | sed -n 's/^read: //p' | tail -n 1)" "errno EACCES" "chroot: ... and another folder there is refused"
+jailbad=$(policy jailbad <<X
+[filesystem]
+chroot = $T/jail
+[landlock]
+exec = /bin
+read = $T/r
+X
+)
+run "$H" "$jailbad" /bin/llprobe nop
+like "$rc: $err" "^125: .*jailbad.ini:5: \[landlock\] read: $T/r: No such file or directory \(inside the chroot\)" \
+	"chroot: a path of the host, not inside the chroot, is missing there"
+
 # ---- TCP ports ----
 base=$((20000 + $$ % 20000))
 P1=$base P2=$((base + 1)) P3=$((base + 2))
@@ -291,8 +319,6 @@ X
 	run "$H" "$late" /usr/bin/cat "$T/r/f"
 	is "$rc" 125 "late: rules without the preload shim: exit 125"
 	like "$err" "libharden.so \(the preload shim of a late apply\) is not beneath any read or exec path" "... naming the shim"
-	cp "$BUILD/libharden.so" "$T/bin/"
-	chmod 755 "$T/bin"
 	late2=$(policy late2 <<X
 [identity]
 user = nobody
