@@ -356,3 +356,30 @@ run "$H" verify "$plain" "$vp" --json
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["landlock"])')" \
 	"planned; not shown by the kernel" "verify --json: the domain is planned; this kernel does not show it in /proc"
 kill "$vp" 2>/dev/null
+
+# ---- unprivileged, no_new_privs = no: no domain can be entered ----
+nnpno=$(policy nnpno <<X
+[exec]
+no_new_privs = no
+[landlock]
+exec = $T/bin
+X
+)
+nnpnodef=$(policy nnpnodef <<'X'
+[exec]
+no_new_privs = no
+X
+)
+if setpriv --reuid=65534 --regid=65534 --clear-groups "$H" --version >/dev/null 2>&1; then
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$H" "$nnpno" "$LL" nop
+	like "$rc: $err" "^125: .*nnpno.ini:2: \[exec\] no_new_privs = no: \[landlock\] needs no_new_privs here" \
+		"unprivileged, no_new_privs = no, [landlock] rules: refused"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$H" -v "$nnpnodef" "$LL" nop
+	is "$rc" 0 "unprivileged, no_new_privs = no, no rules: runs"
+	like "$err" "landlock: no domain: no_new_privs = no, without CAP_SYS_ADMIN" \
+		"... without the default domain, and says so"
+else
+	skip "$H is out of nobody's reach here" "unprivileged, no_new_privs = no, rules"
+	skip "$H is out of nobody's reach here" "unprivileged, no_new_privs = no, no rules"
+	skip "$H is out of nobody's reach here" "unprivileged, no_new_privs = no, no rules: the log"
+fi
