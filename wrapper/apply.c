@@ -590,12 +590,13 @@ _Noreturn void apply_all(struct plan *pl)
 		 * exec (no ABI 8 LANDLOCK_RESTRICT_SELF_TSYNC on this kernel
 		 * to restrict the service's threads at its trigger). */
 		landlock_apply(pl);
+		landlock_check_late(pl);
 	}
-	/* Foresee what the rules refuse the exec, and say it. */
-	landlock_check_exec(pl, path);
 	/* 10. seccomp last, so the filter need not allow the setup above. */
 	apply_seccomp(pl);
 	/* 11. */
 	execve(path, pl->argv, pl->envp);
+	/* Refused by the Landlock rules? Then say which path they lack. */
+	landlock_explain_exec(pl, path, errno);
 	die(errno == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT, "exec: %s: %s", pl->argv[0], strerror(errno));
 }

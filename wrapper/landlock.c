@@ -430,30 +430,61 @@ static int reaches_parent(const struct plan *pl)
 	return errno == EPERM ? 0 : -1;
 }
 
-/* The union of the rights of the rules on @path and its parents. */
-static uint64_t granted(const struct landlock_plan *ll, const char *path)
+/* The rights of the rules on this inode. */
+static uint64_t rules_on(const struct landlock_plan *ll, const struct stat *st)
 {
-	char p[PATH_MAX];
 	uint64_t got = 0;
 
-	if (!realpath(path, p))
-		return 0;
+	for (size_t i = 0; i < ll->npaths; i++)
+		if (ll->paths[i].dev == st->st_dev && ll->paths[i].ino == st->st_ino)
+			got |= ll->paths[i].access;
+	return got;
+}
+
+/* The union of the rights of the rules on the canonical path @p and each
+ * of its parents, as the kernel collects them walking up to the root. */
+static uint64_t granted_canonical(const struct landlock_plan *ll, char *p)
+{
+	uint64_t got = 0;
+
 	for (;;) {
 		struct stat st;
 		char *slash;
 
 		if (!stat(p, &st))
-			for (size_t i = 0; i < ll->npaths; i++)
-				if (ll->paths[i].dev == st.st_dev && ll->paths[i].ino == st.st_ino)
-					got |= ll->paths[i].access;
+			got |= rules_on(ll, &st);
 		if (!strcmp(p, "/"))
 			return got;
 		slash = strrchr(p, '/');
+		if (!slash)
+			return got;
 		if (slash == p)
 			slash[1] = '\0';
 		else
 			*slash = '\0';
 	}
+}
+
+static uint64_t granted(const struct landlock_plan *ll, const char *path)
+{
+	char p[PATH_MAX];
+
+	return realpath(path, p) ? granted_canonical(ll, p) : 0;
+}
+
+/* The same for a file open at @fd: its path from /proc (one call where
+ * realpath(3) takes one per component and link), else @path's. */
+static uint64_t granted_fd(const struct landlock_plan *ll, int fd, const char *path)
+{
+	char link[32], p[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, p, sizeof(p) - 1);
+	if (n <= 0 || p[0] != '/')
+		return granted(ll, path);
+	p[n] = '\0';
+	return granted_canonical(ll, p);
 }
 
 /* Read back: the kernel keeps no visible record of a domain in /proc on
@@ -520,72 +551,79 @@ void landlock_apply(const struct plan *pl)
 }
 
 /* The interpreter a program asks the kernel for: PT_INTERP or "#!". */
-static bool interpreter(const char *path, char *out, size_t len)
+static bool interpreter(int fd, char *out, size_t len)
 {
+	Elf64_Phdr ph[32];
 	Elf64_Ehdr eh;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool found = false;
-	ssize_t n;
+	ssize_t n = pread(fd, &eh, sizeof(eh), 0), m;
 
-	if (fd < 0)
-		return false;
-	n = pread(fd, &eh, sizeof(eh), 0);
 	if (n >= 2 && !memcmp(&eh, "#!", 2)) {
 		char *s = (char *)&eh + 2, *e;
 
 		((char *)&eh)[n < (ssize_t)sizeof(eh) ? n : (ssize_t)sizeof(eh) - 1] = '\0';
 		s += strspn(s, " \t");
 		e = s + strcspn(s, " \t\n");
-		if (e > s && (size_t)(e - s) < len) {
-			memcpy(out, s, (size_t)(e - s));
-			out[e - s] = '\0';
-			found = true;
-		}
-	} else if (n == sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
-		   eh.e_ident[EI_CLASS] == ELFCLASS64) {
-		for (int i = 0; i < eh.e_phnum && i < 64 && !found; i++) {
-			Elf64_Phdr ph;
-
-			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize)) !=
-			    sizeof(ph))
-				break;
-			if (ph.p_type != PT_INTERP || ph.p_filesz >= len || ph.p_filesz < 2)
-				continue;
-			found = pread(fd, out, ph.p_filesz, (off_t)ph.p_offset) == (ssize_t)ph.p_filesz;
-			out[ph.p_filesz] = '\0';
-		}
+		if (e == s || (size_t)(e - s) >= len)
+			return false;
+		memcpy(out, s, (size_t)(e - s));
+		out[e - s] = '\0';
+		return true;
 	}
-	close(fd);
-	return found;
+	if (n != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(ph[0]))
+		return false;
+	/* One read for the program headers: each call costs here. */
+	m = pread(fd, ph, (eh.e_phnum < 32 ? eh.e_phnum : 32) * sizeof(ph[0]), (off_t)eh.e_phoff);
+	for (ssize_t i = 0; m > 0 && i < m / (ssize_t)sizeof(ph[0]); i++) {
+		if (ph[i].p_type != PT_INTERP || ph[i].p_filesz >= len || ph[i].p_filesz < 2)
+			continue;
+		if (pread(fd, out, ph[i].p_filesz, (off_t)ph[i].p_offset) != (ssize_t)ph[i].p_filesz)
+			return false;
+		out[ph[i].p_filesz] = '\0';
+		return true;
+	}
+	return false;
 }
 
-void landlock_check_exec(const struct plan *pl, const char *path)
+void landlock_explain_exec(const struct plan *pl, const char *path, int err)
 {
 	const struct landlock_plan *ll = &pl->landlock;
 	const struct origin *at = pl->pol->ll_exec_at.file ? &pl->pol->ll_exec_at : ll->at;
 	char prog[PATH_MAX], interp[PATH_MAX];
 	const char *what = "the command";
 
-	if (ll->ruleset_fd < 0 || !(ll->fs & FS_EXECUTE))
+	if (ll->ruleset_fd < 0 || !(ll->fs & FS_EXECUTE) || err != EACCES)
 		return;
 	snprintf(prog, sizeof(prog), "%s", path);
-	/* The program, then each interpreter the kernel will open to run it
-	 * (a script's, then that one's ELF interpreter). */
+	/* The program, then each interpreter the kernel opens to run it (a
+	 * script's, then that one's ELF interpreter). */
 	for (int depth = 0; depth < 4; depth++) {
 		char real[PATH_MAX];
+		int fd = open(prog, O_RDONLY | O_CLOEXEC);
+		bool more;
 
-		if ((granted(ll, prog) & FS_EXEC) != FS_EXEC)
+		/* Executing needs read too: a refused open is the same verdict. */
+		if (fd < 0 || (granted_fd(ll, fd, prog) & FS_EXEC) != FS_EXEC)
 			die(EXIT_HARDEN,
 			    "landlock: %s[landlock] exec: %s (%s, %s) is not beneath any exec path: the "
 			    "service "
 			    "could not start",
 			    where(at), prog, what, realpath(prog, real) ? real : strerror(errno));
-		if (!interpreter(prog, interp, sizeof(interp)))
+		more = interpreter(fd, interp, sizeof(interp));
+		close(fd);
+		if (!more)
 			break;
 		snprintf(prog, sizeof(prog), "%s", interp);
 		what = "its interpreter";
 	}
-	if (!pl->late || !pl->shim_path)
+	errno = err;
+}
+
+void landlock_check_late(const struct plan *pl)
+{
+	const struct landlock_plan *ll = &pl->landlock;
+
+	if (ll->ruleset_fd < 0 || !(ll->fs & FS_READ_FILE) || !pl->shim_path)
 		return;
 	if (!(granted(ll, pl->shim_path) & FS_READ_FILE))
 		die(EXIT_HARDEN,

@@ -47,11 +47,17 @@ void landlock_plan(struct plan *pl, const struct policy *p);
 void landlock_apply(const struct plan *pl);
 
 /*
- * After landlock_apply(): will the kernel let @path (and its interpreter,
- * and the preload shim in late mode) be executed under the rules? Exits
- * 125 naming what the rules lack.
+ * After execve(@path) failed with @err under the domain: when the rules
+ * do not let the kernel execute the command or an interpreter it needs,
+ * exit 125 naming it; else return (errno kept). Free on the way that
+ * works; a check before exec would cost every start tens of
+ * microseconds here.
  */
-void landlock_check_exec(const struct plan *pl, const char *path);
+void landlock_explain_exec(const struct plan *pl, const char *path, int err);
+
+/* Late mode, before exec: the preload shim and /proc must be readable
+ * under the rules (the shim reads /proc/self). Exits 125 if not. */
+void landlock_check_late(const struct plan *pl);
 
 /* The access bits of @mask as key names, for check and audit. */
 void landlock_text(uint64_t fs, uint64_t net, uint64_t scoped, char *buf, size_t len);

@@ -93,6 +93,31 @@ is "$rc" 125 "a symlinked rule path: exit 125"
 like "$err" "lnk.ini:3: \[landlock\] read: $T/link: a symbolic link on the path \(refused: name $T/r instead\)" \
 	"... the message names the link's target"
 
+# The exec a policy's rules refuse is explained: the command, or the
+# interpreter the kernel opens for it (a dynamic program's loader).
+if [ -x /usr/bin/true ]; then
+	noint=$(policy noint <<'X'
+[landlock]
+exec = /usr/bin
+read = /usr/lib /etc
+X
+)
+	run "$H" "$noint" /usr/bin/true
+	like "$rc: $err" "^125: .*noint.ini:2: \[landlock\] exec: .* \(its interpreter, .*\) is not beneath any exec path" \
+		"an exec refused for want of the ELF interpreter's exec rule names the interpreter"
+	noexe=$(policy noexe <<X
+[landlock]
+exec = $T/other
+X
+)
+	run "$H" "$noexe" "$T/bin/llprobe" nop
+	like "$rc: $err" "^125: .*noexe.ini:2: \[landlock\] exec: $T/bin/llprobe \(the command, .*\) is not beneath any exec path" \
+		"an exec refused for the command itself names the command"
+else
+	skip "needs /usr/bin/true" "exec refused for the interpreter"
+	skip "needs /usr/bin/true" "exec refused for the command"
+fi
+
 # ---- inside a chroot: rule paths are the service's ----
 mkdir -p "$T/jail/bin" "$T/jail/data" "$T/jail/other"
 cp "$LL" "$T/jail/bin/llprobe"
