@@ -204,7 +204,16 @@ static bool too_old(const struct policy *p, const struct origin *at, const char 
  * rewrite it decides (the symlink-swap class of CVE-2021-30465 in runc).
  * The message says where it points, so the policy can name that instead.
  */
-static int open_rule_path(const struct plan *pl, const char *key, const struct origin *at, const char *path)
+/* Before a plan-time error: the ruleset goes too (check and the fuzzer
+ * plan many policies in one process). */
+static void drop_ruleset(struct plan *pl)
+{
+	if (pl->landlock.ruleset_fd >= 0)
+		close(pl->landlock.ruleset_fd);
+	pl->landlock.ruleset_fd = -1;
+}
+
+static int open_rule_path(struct plan *pl, const char *key, const struct origin *at, const char *path)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
 	int fd;
@@ -214,6 +223,7 @@ static int open_rule_path(const struct plan *pl, const char *key, const struct o
 	fd = (int)syscall(SYS_openat2, pl->root_fd >= 0 ? pl->root_fd : AT_FDCWD, path, &how, sizeof(how));
 	if (fd >= 0)
 		return fd;
+	drop_ruleset(pl);
 	if (errno == ELOOP) {
 		char real[PATH_MAX];
 
@@ -232,8 +242,10 @@ static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct 
 	struct stat st;
 	int fd = open_rule_path(pl, k->name, at, path);
 
-	if (fstat(fd, &st))
+	if (fstat(fd, &st)) {
+		drop_ruleset(pl);
 		die(EXIT_HARDEN, "%s[landlock] %s: %s: %s", where(at), k->name, path, strerror(errno));
+	}
 	rule.allowed_access = k->access & ll->fs;
 	/* Rights about folder entries mean nothing on a file: the kernel
 	 * refuses them there (EINVAL). */
@@ -241,9 +253,15 @@ static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct 
 		rule.allowed_access &= FS_FILE_RIGHTS;
 	rule.parent_fd = fd;
 	if (rule.allowed_access &&
-	    syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0))
+	    syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0)) {
+		int err = errno;
+
+		close(fd);
+		drop_ruleset(pl);
+		errno = err;
 		die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, path,
 		    strerror(errno));
+	}
 	close(fd);
 	ll->paths = realloc(ll->paths, (ll->npaths + 1) * sizeof(*ll->paths));
 	if (!ll->paths)
@@ -255,9 +273,13 @@ static void add_port_rule(struct plan *pl, const struct ll_key *k, const struct 
 {
 	struct net_port_attr rule = {k->access, strtoull(port, NULL, 10)};
 
-	if (syscall(SYS_landlock_add_rule, pl->landlock.ruleset_fd, LL_RULE_NET_PORT, &rule, 0))
+	if (syscall(SYS_landlock_add_rule, pl->landlock.ruleset_fd, LL_RULE_NET_PORT, &rule, 0)) {
+		int err = errno;
+
+		drop_ruleset(pl);
 		die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, port,
-		    strerror(errno));
+		    strerror(err));
+	}
 	pl->landlock.nports++;
 }
 
