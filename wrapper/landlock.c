@@ -238,35 +238,37 @@ static int open_rule_path(struct plan *pl, const char *key, const struct origin 
 static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct origin *at, const char *path)
 {
 	struct landlock_plan *ll = &pl->landlock;
-	struct path_beneath_attr rule;
-	struct stat st;
-	int fd = open_rule_path(pl, k->name, at, path);
+	struct path_beneath_attr rule = {k->access & ll->fs, open_rule_path(pl, k->name, at, path)};
+	long rc = 0;
 
-	if (fstat(fd, &st)) {
-		drop_ruleset(pl);
-		die(EXIT_HARDEN, "%s[landlock] %s: %s: %s", where(at), k->name, path, strerror(errno));
-	}
-	rule.allowed_access = k->access & ll->fs;
+	if (rule.allowed_access)
+		rc = syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0);
 	/* Rights about folder entries mean nothing on a file: the kernel
-	 * refuses them there (EINVAL). */
-	if (!S_ISDIR(st.st_mode))
+	 * refuses them there (EINVAL), so a file keeps its file rights. No
+	 * fstat first: folders are the common case, and each call counts. */
+	if (rc && errno == EINVAL && (rule.allowed_access & ~FS_FILE_RIGHTS)) {
 		rule.allowed_access &= FS_FILE_RIGHTS;
-	rule.parent_fd = fd;
-	if (rule.allowed_access &&
-	    syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0)) {
+		rc = rule.allowed_access
+			 ? syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0)
+			 : 0;
+	}
+	if (rc) {
 		int err = errno;
 
-		close(fd);
+		close(rule.parent_fd);
 		drop_ruleset(pl);
-		errno = err;
 		die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, path,
-		    strerror(errno));
+		    strerror(err));
 	}
-	close(fd);
+	/* A run leaves the descriptor to the sanitise step, whose one
+	 * close_range(2) closes it with every other; a dry plan (check, the
+	 * fuzzer) closes it now. */
+	if (pl->dry || ll->npaths >= 64)
+		close(rule.parent_fd);
 	ll->paths = realloc(ll->paths, (ll->npaths + 1) * sizeof(*ll->paths));
 	if (!ll->paths)
 		die(EXIT_HARDEN, "out of memory");
-	ll->paths[ll->npaths++] = (struct landlock_rule){st.st_dev, st.st_ino, rule.allowed_access};
+	ll->paths[ll->npaths++] = (struct landlock_rule){path, rule.allowed_access};
 }
 
 static void add_port_rule(struct plan *pl, const struct ll_key *k, const struct origin *at, const char *port)
@@ -452,14 +454,19 @@ static int reaches_parent(const struct plan *pl)
 	return errno == EPERM ? 0 : -1;
 }
 
-/* The rights of the rules on this inode. */
+/* The rights of the rules on this inode: the kernel keeps a rule on the
+ * inode its path reached, so the paths are looked up again (inside the
+ * chroot, as planned). Only on the way to an error message. */
 static uint64_t rules_on(const struct landlock_plan *ll, const struct stat *st)
 {
 	uint64_t got = 0;
 
-	for (size_t i = 0; i < ll->npaths; i++)
-		if (ll->paths[i].dev == st->st_dev && ll->paths[i].ino == st->st_ino)
+	for (size_t i = 0; i < ll->npaths; i++) {
+		struct stat r;
+
+		if (!stat(ll->paths[i].path, &r) && r.st_dev == st->st_dev && r.st_ino == st->st_ino)
 			got |= ll->paths[i].access;
+	}
 	return got;
 }
 

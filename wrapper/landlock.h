@@ -15,10 +15,9 @@ struct plan;
 struct policy;
 struct origin;
 
-/* A path rule as the kernel keeps it: on the inode, with its rights. */
+/* A path rule: its path as the service sees it, and its rights. */
 struct landlock_rule {
-	dev_t dev;
-	ino_t ino;
+	const char *path;
 	uint64_t access;
 };
 
