@@ -196,14 +196,6 @@ static bool too_old(const struct policy *p, const struct origin *at, const char 
 	return true;
 }
 
-/*
- * Open a rule path as the service will see it (inside the chroot when
- * there is one) and refuse a symbolic link anywhere on it: the kernel
- * attaches a rule to the inode reached, so a link would make the rule
- * name whatever the link points to at start time, and whoever can
- * rewrite it decides (the symlink-swap class of CVE-2021-30465 in runc).
- * The message says where it points, so the policy can name that instead.
- */
 /* Before a plan-time error: the ruleset goes too (check and the fuzzer
  * plan many policies in one process). */
 static void drop_ruleset(struct plan *pl)
@@ -213,25 +205,34 @@ static void drop_ruleset(struct plan *pl)
 	pl->landlock.ruleset_fd = -1;
 }
 
+/*
+ * Open a rule path as the service will see it (inside the chroot when
+ * there is one) and refuse a symbolic link anywhere on it: the kernel
+ * attaches a rule to the inode reached, so a link would make the rule
+ * name whatever the link points to at start time, and whoever can
+ * rewrite it decides (the symlink-swap class of CVE-2021-30465 in runc).
+ * The message says where it points, so the policy can name that instead.
+ */
 static int open_rule_path(struct plan *pl, const char *key, const struct origin *at, const char *path)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
-	int fd;
+	int fd, err;
 
 	if (pl->root_fd >= 0)
 		how.resolve |= RESOLVE_IN_ROOT;
 	fd = (int)syscall(SYS_openat2, pl->root_fd >= 0 ? pl->root_fd : AT_FDCWD, path, &how, sizeof(how));
 	if (fd >= 0)
 		return fd;
+	err = errno;
 	drop_ruleset(pl);
-	if (errno == ELOOP) {
+	if (err == ELOOP) {
 		char real[PATH_MAX];
 
 		die(EXIT_HARDEN,
 		    "%s[landlock] %s: %s: a symbolic link on the path (refused: name %s instead)", where(at),
 		    key, path, pl->root_fd < 0 && realpath(path, real) ? real : "its target");
 	}
-	die(EXIT_HARDEN, "%s[landlock] %s: %s: %s%s", where(at), key, path, strerror(errno),
+	die(EXIT_HARDEN, "%s[landlock] %s: %s: %s%s", where(at), key, path, strerror(err),
 	    pl->root_fd >= 0 ? " (inside the chroot)" : "");
 }
 
