@@ -359,8 +359,22 @@ X
 	is "$rc/$out" "0/data" "late: the service loads with the shim readable, and reads what read grants"
 	run "$H" "$late2" /usr/bin/cat "$T/o/f"
 	like "$rc/$err" "^1/.*Permission denied" "late: what the rules do not grant is refused from exec"
+	late3=$(policy late3 <<X
+[identity]
+user = nobody
+[seccomp]
+allow = @system-service
+apply = main
+[landlock]
+exec = /usr/bin /usr/lib
+read = $T/r /etc $BUILD
+X
+)
+	run "$H" "$late3" /usr/bin/cat "$T/r/f"
+	like "$rc: $err" "^125: .*late3.ini:8: \[landlock\] read: /proc is not beneath any read path, and the preload shim" \
+		"late: rules that keep /proc from the shim: exit 125, saying so"
 else
-	for d in "no shim" "shim message" "granted" "refused"; do skip "needs /usr/bin/cat and the shim" "late: $d"; done
+	for d in "no shim" "shim message" "granted" "refused" "no /proc"; do skip "needs /usr/bin/cat and the shim" "late: $d"; done
 fi
 
 # ---- check, audit, verify ----
