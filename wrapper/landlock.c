@@ -652,6 +652,7 @@ void landlock_explain_exec(const struct plan *pl, const char *path, int err)
 void landlock_check_late(const struct plan *pl)
 {
 	const struct landlock_plan *ll = &pl->landlock;
+	const struct origin *at = pl->pol->ll_read_at.file ? &pl->pol->ll_read_at : ll->at;
 
 	if (ll->ruleset_fd < 0 || !(ll->fs & FS_READ_FILE) || !pl->shim_path)
 		return;
@@ -660,7 +661,7 @@ void landlock_check_late(const struct plan *pl)
 		    "landlock: %s[landlock] read: %s (the preload shim of a late apply) is not beneath any "
 		    "read "
 		    "or exec path",
-		    where(ll->at), pl->shim_path);
+		    where(at), pl->shim_path);
 	/* The shim checks its own state in /proc/self/stat and each thread's
 	 * /proc/self/task/N/status before and after its trigger. */
 	if ((granted(ll, "/proc/self/task") & FS_READ) != FS_READ)
@@ -668,7 +669,7 @@ void landlock_check_late(const struct plan *pl)
 		    "landlock: %s[landlock] read: /proc is not beneath any read path, and the preload shim "
 		    "of a "
 		    "late apply reads /proc/self",
-		    where(ll->at));
+		    where(at));
 }
 
 void landlock_text(uint64_t fs, uint64_t net, uint64_t scoped, char *buf, size_t len)
