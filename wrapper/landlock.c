@@ -659,16 +659,14 @@ void landlock_check_late(const struct plan *pl)
 	if (!(granted(ll, pl->shim_path) & FS_READ_FILE))
 		die(EXIT_HARDEN,
 		    "landlock: %s[landlock] read: %s (the preload shim of a late apply) is not beneath any "
-		    "read "
-		    "or exec path",
+		    "read or exec path",
 		    where(at), pl->shim_path);
 	/* The shim checks its own state in /proc/self/stat and each thread's
 	 * /proc/self/task/N/status before and after its trigger. */
 	if ((granted(ll, "/proc/self/task") & FS_READ) != FS_READ)
 		die(EXIT_HARDEN,
 		    "landlock: %s[landlock] read: /proc is not beneath any read path, and the preload shim "
-		    "of a "
-		    "late apply reads /proc/self",
+		    "of a late apply reads /proc/self",
 		    where(at));
 }
 
