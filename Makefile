@@ -57,12 +57,12 @@ endif
 CORE_SRC = core/filter.c core/log.c core/sysnames.c
 WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c \
 	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c wrapper/users.c \
-	wrapper/ns.c wrapper/mounts.c
+	wrapper/ns.c wrapper/mounts.c wrapper/landlock.c
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o $(B)/sysnames-table.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
 TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/oracle $(B)/tests/shimtest \
-	$(B)/tests/lateserver
+	$(B)/tests/lateserver $(B)/tests/llprobe
 # Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
 ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
 TEST_BINS += $(ATTACKS) $(B)/tests/faultinject.so
@@ -126,6 +126,12 @@ $(B)/baseline.o: $(B)/baseline.c
 
 # The probe runs as the service, also alone inside a chroot: static.
 $(B)/tests/probe: tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+# Landlock's probe (tests/t/55-landlock.t): static, so rules need not
+# grant a loader.
+$(B)/tests/llprobe: tests/helpers/llprobe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 

@@ -593,7 +593,10 @@ _Noreturn void apply_all(struct plan *pl)
 	 *    working directory, while we still have CAP_SYS_ADMIN/CHROOT. */
 	mounts_apply(pl);
 	apply_filesystem(pl);
-	/* 6. Landlock: not in this version of the format. */
+	/* 6. Landlock once the filesystem is final (rule paths are the
+	 *    service's) and before identity; late: further down. */
+	if (!pl->late)
+		landlock_apply(pl);
 	/* 7. Identity before capabilities: the uid change needs CAP_SETUID. */
 	apply_identity(pl);
 	/* 8. Capabilities after the uid change, which would clear them. */
@@ -606,11 +609,20 @@ _Noreturn void apply_all(struct plan *pl)
 	if (!path)
 		die(status, "exec: %s: %s", pl->argv[0],
 		    status == EXIT_NOTFOUND ? "command not found" : "Permission denied");
-	if (pl->late)
+	if (pl->late) {
 		apply_late(pl, path);
+		/* 6, late: after the watchdog has forked, which stays outside
+		 * the domain to read the service's /proc; the rules hold from
+		 * exec (no ABI 8 LANDLOCK_RESTRICT_SELF_TSYNC on this kernel
+		 * to restrict the service's threads at its trigger). */
+		landlock_apply(pl);
+		landlock_check_late(pl);
+	}
 	/* 10. seccomp last, so the filter need not allow the setup above. */
 	apply_seccomp(pl);
 	/* 11. */
 	execve(path, pl->argv, pl->envp);
+	/* Refused by the Landlock rules? Then say which path they lack. */
+	landlock_explain_exec(pl, path, errno);
 	die(errno == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT, "exec: %s: %s", pl->argv[0], strerror(errno));
 }

@@ -783,6 +783,9 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	plan_seccomp(pl, p);
 	plan_late(pl, p);
 	mounts_plan_shim(pl);
+	/* 6. Landlock: after the chroot is known (rule paths are the
+	 * service's) and no_new_privs (which an unprivileged domain needs). */
+	landlock_plan(pl, p);
 	if (pl->late && !dry)
 		late_env(pl);
 	if (pl->bpf && !pl->nnp)

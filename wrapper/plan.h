@@ -8,6 +8,7 @@
 #define HARDEN_PLAN_H
 
 #include "../core/filter.h"
+#include "landlock.h"
 #include "policy.h"
 
 #include <stdbool.h>
@@ -39,6 +40,9 @@ struct plan {
 	int root_fd; /* -1: no chroot */
 	bool jailed; /* a chroot or a new root: every filter refuses open_by_handle_at */
 	const char *workdir;
+
+	/* 6. Landlock (wrapper/landlock.c) */
+	struct landlock_plan landlock;
 
 	/* 7. identity */
 	bool ids;

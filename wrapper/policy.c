@@ -42,6 +42,7 @@ struct loader {
 	int depth;
 	int keys_seen;		      /* outside [policy]: include must come first */
 	int caps_none, families_none; /* "none" given: no names may follow */
+	int ll_scope_none;
 	char seen[MAX_KEYS][80];
 	size_t nseen;
 	struct policy_error *err;
@@ -746,6 +747,61 @@ static int set_root(struct loader *l, const struct key *k, const char *v, int co
 	return set_string(l, k, v, cont);
 }
 
+/* ---- [landlock]: values only; wrapper/landlock.c resolves them ---- */
+
+static int valid_ll_path(struct loader *l, const struct key *k, const char *item)
+{
+	if (item[0] == '/')
+		return 0;
+	fail(l, "[landlock] %s: %s: expected an absolute path", k->name, item);
+	return -1;
+}
+
+static int set_ll_paths(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, valid_ll_path);
+}
+
+static int valid_ll_port(struct loader *l, const struct key *k, const char *item)
+{
+	unsigned long long port;
+
+	if (!strcmp(item, "any") || (!parse_number(item, count_units, &port) && port <= 65535))
+		return 0;
+	fail(l, "[landlock] %s: %s: expected a TCP port from 0 to 65535, or any", k->name, item);
+	return -1;
+}
+
+/* Ports, or `any` alone (that kind of TCP access is then not handled). */
+static int set_ll_ports(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	const struct strlist *list = value_of(l, k);
+
+	if (set_checked_list(l, k, v, cont, valid_ll_port))
+		return -1;
+	for (size_t i = 0; i < list->n && list->n > 1; i++)
+		if (!strcmp(list->v[i], "any")) {
+			fail(l, "[landlock] %s: any stands alone, without port numbers", k->name);
+			return -1;
+		}
+	return 0;
+}
+
+static int ll_scope_bit(const char *name)
+{
+	if (!strcmp(name, "abstract_unix"))
+		return 0; /* LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET */
+	if (!strcmp(name, "signal"))
+		return 1; /* LANDLOCK_SCOPE_SIGNAL */
+	return -1;
+}
+
+static int set_ll_scope(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_mask(l, k, v, cont, &l->ll_scope_none, ll_scope_bit,
+			"scope (expected abstract_unix or signal)");
+}
+
 static const struct key keys[] = {
     {"policy", "include", set_include, 0, 0, 0, 0},
     {"exec", "env", set_env, 0, AT(env), 0},
@@ -793,12 +849,24 @@ static const struct key keys[] = {
     {"filesystem", "private_tmp", set_tri, 0, AT(private_tmp), 0},
     {"filesystem", "private_dev", set_tri, 0, AT(private_dev), 0},
     {"filesystem", "protect_kernel", set_tri, 0, AT(protect_kernel), 0},
+    {"landlock", "read", set_ll_paths, 1, AT(ll_read), 0},
+    {"landlock", "write", set_ll_paths, 1, AT(ll_write), 0},
+    {"landlock", "exec", set_ll_paths, 1, AT(ll_exec), 0},
+    {"landlock", "refer", set_ll_paths, 1, AT(ll_refer), 0},
+    {"landlock", "ioctl_dev", set_ll_paths, 1, AT(ll_ioctl_dev), 0},
+    {"landlock", "tcp_bind", set_ll_ports, 1, AT(ll_tcp_bind), 0},
+    {"landlock", "tcp_connect", set_ll_ports, 1, AT(ll_tcp_connect), 0},
+    {"landlock", "scope", set_ll_scope, 1, AT(ll_scope), 0},
+    {"landlock", "best_effort", set_tri, 0, AT(ll_best_effort), 0},
+    {"landlock", "log", set_tri, 0, AT(ll_log), 0},
+    {"landlock", "domain", set_tri, 0, AT(ll_domain), 0},
     {"log", "format", set_log_format, 0, AT(log_format), 0},
     {"log", "target", set_log_target, 0, AT(log_target), 1},
 };
 
 static const char *const sections[] = {
-    "policy", "exec", "identity", "limits", "capabilities", "seccomp", "filesystem", "namespaces", "log",
+    "policy",  "exec",	     "identity",   "limits", "capabilities",
+    "seccomp", "filesystem", "namespaces", "log",    "landlock",
 };
 
 static int known_section(const char *s)

@@ -96,6 +96,18 @@ struct policy {
 	SETTING(enum tri, private_tmp);
 	SETTING(enum tri, private_dev);
 	SETTING(enum tri, protect_kernel);
+	/* [landlock] (wrapper/landlock.c) */
+	SETTING(struct strlist, ll_read); /* absolute paths */
+	SETTING(struct strlist, ll_write);
+	SETTING(struct strlist, ll_exec);
+	SETTING(struct strlist, ll_refer);
+	SETTING(struct strlist, ll_ioctl_dev);
+	SETTING(struct strlist, ll_tcp_bind); /* port numbers, or `any` alone */
+	SETTING(struct strlist, ll_tcp_connect);
+	SETTING(uint64_t, ll_scope); /* LANDLOCK_SCOPE_* */
+	SETTING(enum tri, ll_best_effort);
+	SETTING(enum tri, ll_log);
+	SETTING(enum tri, ll_domain);
 	/* [log] */
 	SETTING(enum log_format, log_format);
 	SETTING(char *, log_target);

@@ -12,6 +12,7 @@
 #include "ns.h"
 #include "../core/log.h"
 #include "../core/sysnames.h"
+#include "landlock.h"
 #include "plan.h"
 #include "policy.h"
 #include "sets.h"
@@ -262,6 +263,41 @@ static void check_isolation(const struct plan *pl, bool json)
 		printf("jail %s; ", jail);
 }
 
+/* ---- Landlock (wrapper/landlock.c): its check line, audit finding and
+ * verify note, kept together ---- */
+
+static void landlock_check(const struct plan *pl, int json)
+{
+	const struct landlock_plan *ll = &pl->landlock;
+	char what[512];
+
+	landlock_text(ll->fs, ll->net, ll->scoped, what, sizeof(what));
+	if (json) {
+		printf(",\"landlock\":{\"abi\":%d,\"domain\":%s,\"rules\":%s,\"paths\":%zu,\"ports\":%zu,"
+		       "\"handled\":",
+		       ll->abi, ll->domain ? "true" : "false", ll->rules ? "true" : "false", ll->npaths,
+		       ll->nports);
+		jstr(ll->domain ? what : "nothing");
+		printf(",\"log\":%s}", ll->flags & 2 /* LOG_NEW_EXEC_ON */ ? "true" : "false");
+		return;
+	}
+	step("landlock");
+	if (!ll->domain)
+		printf("no domain (%s)\n", ll->none ? ll->none : "?");
+	else if (!ll->rules && !ll->scoped)
+		printf("a domain of its own, no rules (ABI %d)\n", ll->abi);
+	else
+		printf("ABI %d; %zu path and %zu port rules; handled: %s%s\n", ll->abi, ll->npaths,
+		       ll->nports, what, pl->late ? " (from exec)" : "");
+}
+
+/* The kernel (6.18) shows no process's Landlock domain in /proc. */
+static void landlock_verify(const struct plan *pl)
+{
+	printf(",\"landlock\":\"%s\"",
+	       pl->landlock.domain ? "planned; not shown by the kernel" : "no domain planned");
+}
+
 int tool_check(int argc, char **argv)
 {
 	static struct policy pol;
@@ -356,6 +392,7 @@ int tool_check(int argc, char **argv)
 			printf("}");
 		} else
 			printf("null");
+		landlock_check(&pl, 1);
 		printf(",\"warnings\":[");
 		n = warn_removed(p, &p->deny, &p->deny_at, "deny", 1, 0);
 		warn_removed(p, &p->early_deny, &p->early_deny_at, "early_deny", 1, n);
@@ -390,6 +427,7 @@ int tool_check(int argc, char **argv)
 	check_isolation(&pl, false);
 	printf("chroot %s; workdir %s\n", p->chroot ? p->chroot : "none",
 	       p->workdir ? p->workdir : "unchanged");
+	landlock_check(&pl, 0);
 	step("identity");
 	if (pl.ids) {
 		printf("uid %u gid %u groups", (unsigned)pl.uid, (unsigned)pl.gid);
@@ -418,7 +456,7 @@ int tool_check(int argc, char **argv)
 		       p->allow_at.file && p->deny.n ? " less " : "", p->allow_at.file ? "" : " ", b, act,
 		       plan_allowed(&pl), pl.late ? pl.late_bpf_len : pl.bpf_len);
 		families_text(p->families, a, sizeof(a));
-		printf("                address families %s; W^X %s; personality %s; apply %s",
+		printf("                 address families %s; W^X %s; personality %s; apply %s",
 		       p->families_at.file ? a : "any", p->mdwe == TRI_YES ? "yes" : "no",
 		       p->lock_personality == TRI_YES ? "locked" : "free", apply_names[pl.late]);
 		if (pl.late)
@@ -483,6 +521,28 @@ static double set_allowed(const struct plan *pl, const char *set)
 		open += a == SECCOMP_RET_ALLOW || a == SECCOMP_RET_LOG;
 	}
 	return total ? (double)open / total : 0;
+}
+
+/* [landlock] in the audit (see landlock_check above). */
+/*
+ * No domain: other processes of the uid are reachable (/proc/PID/mem).
+ * A domain alone closes that; rules narrow files and ports, scopes the
+ * rest.
+ */
+static void landlock_audit(const struct plan *pl)
+{
+	const struct landlock_plan *ll = &pl->landlock;
+
+	if (!ll->domain)
+		add("landlock", 8, 1, "no domain: processes of the same uid are reachable (%s)",
+		    ll->none ? ll->none : "?");
+	else if (!ll->rules)
+		add("landlock", 8, ll->scoped == 3 ? 0.5 : 0.6,
+		    "a domain of its own, no file or port rules%s", ll->scoped ? ", scoped" : "");
+	else
+		add("landlock", 8, 0.3 - (ll->net ? 0.1 : 0) - (ll->scoped == 3 ? 0.1 : 0),
+		    "rules on %zu paths and %zu ports%s", ll->npaths, ll->nports,
+		    ll->scoped ? ", scoped" : "");
 }
 
 /*
@@ -661,6 +721,7 @@ int tool_audit(int argc, char **argv)
 	add("environment", 2, p->env == ENV_CLEAR ? 0 : 1,
 	    p->env == ENV_CLEAR ? "cleared" : "inherited (less LD_*)");
 
+	landlock_audit(&pl);
 	for (int i = 0; i < nfind; i++) {
 		sum += finds[i].weight * finds[i].exposure;
 		total += finds[i].weight;
@@ -1047,6 +1108,7 @@ int tool_verify(int argc, char **argv)
 	if (o.json) {
 		printf("{\"pid\":%s,\"policy\":", o.pid);
 		jstr(o.policy);
+		landlock_verify(&pl);
 		printf(",\"holds\":%s,\"filters_compared\":%s,\"mismatches\":[",
 		       mismatches ? "false" : "true", filters_unread ? "false" : "true");
 		for (int i = 0; i < mismatches && i < 64; i++) {

@@ -170,6 +170,25 @@ ns_fault "filesystem: move_mount" "filesystem: .*iso.ini:7: \[filesystem\] root:
 ns_fault "filesystem: mount_setattr" "filesystem: .*iso.ini:8: \[filesystem\] bind_ro: /usr: nosuid: $XDEV$" FAULT_CALL=syscall:442
 ns_fault "filesystem: pivot_root" "filesystem: .*iso.ini:7: \[filesystem\] root: pivot_root: $XDEV$" FAULT_CALL=syscall:155
 ns_fault "filesystem: detach the old root" "filesystem: .*iso.ini:7: \[filesystem\] root: detach the old root: $XDEV$" FAULT_CALL=umount2
+# ---- 6. Landlock (syscall numbers: 312 kcmp, 444-446 landlock_*) ----
+ll=$(policy ll <<X
+[landlock]
+exec = $(dirname "$PROBE")
+write = $T
+X
+)
+expect_fault "landlock: landlock_restrict_self" 125 "$(step landlock)" "$RAN" "$plain" \
+	FAULT_CALL=syscall:446 -- "${CMD[@]}"
+expect_fault "landlock: landlock_create_ruleset" 125 "^harden-exec: landlock: landlock_create_ruleset \(ABI [0-9]+\): $XDEV$" \
+	"$RAN" "$plain" FAULT_CALL=syscall:444 FAULT_NTH=2 -- "${CMD[@]}"
+expect_fault "landlock: landlock_add_rule" 125 "^harden-exec: .*ll.ini:3: \[landlock\] write: .*: landlock_add_rule: $XDEV$" \
+	"$RAN" "$ll" FAULT_CALL=syscall:445 -- "${CMD[@]}"
+expect_fault "landlock: the ABI probe fails, and rules need Landlock" 125 \
+	"^harden-exec: .*ll.ini:3: \[landlock\] write: needs Landlock ABI 1, the kernel has 0" \
+	"$RAN" "$ll" FAULT_CALL=syscall:444 FAULT_NTH=1 -- "${CMD[@]}"
+expect_fault "landlock: the read-back (kcmp of the parent) fails" 125 \
+	"^harden-exec: landlock: the parent process is still reachable in ptrace mode: $XDEV$" \
+	"$RAN" "$plain" FAULT_CALL=syscall:312 FAULT_NTH=2 -- "${CMD[@]}"
 
 # ---- 7. identity ----
 ident=$(policy ident <<'X'
