@@ -231,7 +231,7 @@ format-check:
 
 install: $(B)/harden-exec $(B)/libharden.so
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(DATADIR)/examples
+		$(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)/profiles
 	install -m 0755 $(B)/harden-exec $(DESTDIR)$(BINDIR)/harden-exec
 	install -d $(DESTDIR)$(LIBDIR)
 	install -m 0644 $(B)/libharden.so $(DESTDIR)$(LIBDIR)/libharden.so
@@ -239,6 +239,7 @@ install: $(B)/harden-exec $(B)/libharden.so
 	install -m 0644 docs/harden-exec.ini.5 $(DESTDIR)$(MANDIR)/man5/harden-exec.ini.5
 	install -m 0644 conf/baseline.ini $(DESTDIR)$(DATADIR)/baseline.ini
 	install -m 0644 conf/examples/*.ini $(DESTDIR)$(DATADIR)/examples/
+	install -m 0644 conf/profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/harden-exec $(DESTDIR)$(LIBDIR)/libharden.so \
