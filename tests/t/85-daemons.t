@@ -88,29 +88,30 @@ audit_at_most() {
 	fi
 }
 
-# nginx configuration: Debian's /etc/nginx, with pid, logs, temporary
-# folders and the default site's root in $T/nginx-run (www-data's).
-nginx_setup() {
-	local n=$T/nginx r=$T/nginx-run
-	cp -rL /etc/nginx "$n"
+# nginx: Debian's /etc/nginx, copied; a run's pid file, logs, temporary
+# folders and the default site's root in $T/nginx-LABEL, owned by OWNER:
+# www-data for the profile (which runs as www-data), root for the baseline,
+# as Debian's /run, /var/log/nginx and /var/lib/nginx are.
+nginx_setup() { # LABEL OWNER
+	local n=$T/nginx r=$T/nginx-$1
+	[ -d "$n" ] || cp -rL /etc/nginx "$n"
 	mkdir -p "$r" "$T/www"
 	echo "hello from nginx" >"$T/www/index.html"
-	chown www-data: "$r"
-	sed -i -e "s#/etc/nginx/#$n/#g" -e "s#^pid .*#pid $r/nginx.pid;#" -e "s#/var/log/nginx/#$r/#g" \
+	chown "$2:" "$r"
+	sed -e "s#/etc/nginx/#$n/#g" -e "s#^pid .*#pid $r/nginx.pid;#" -e "s#/var/log/nginx/#$r/#g" \
 		-e "s#^\([[:space:]]*\)include $n/mime.types;#&\n\1client_body_temp_path $r/body;\n\1proxy_temp_path $r/proxy;\n\1fastcgi_temp_path $r/fastcgi;\n\1uwsgi_temp_path $r/uwsgi;\n\1scgi_temp_path $r/scgi;#" \
-		"$n/nginx.conf"
+		/etc/nginx/nginx.conf >"$n/nginx-$1.conf"
 	sed -i "s#root /var/www/html;#root $T/www;#" "$n"/sites-enabled/*
 }
 
 # nginx_run LABEL HARDEN-ARGS...: Debian's flags (daemon on); serves?
 nginx_run() {
-	local label=$1 pid body
+	local label=$1 r=$T/nginx-$1 pid body
 	shift
-	rm -f "$T/nginx-run/nginx.pid"
-	ns_fg "$T/nginx.$label.log" "$H" "$@" /usr/sbin/nginx -e "$T/nginx-run/error.log" -c "$T/nginx/nginx.conf" \
+	ns_fg "$T/nginx.$label.log" "$H" "$@" /usr/sbin/nginx -e "$r/error.log" -c "$T/nginx/nginx-$label.conf" \
 		-g 'daemon on; master_process on;'
 	is "$rc" 0 "nginx ($label): started, forked away" || sed 's/^/# /' "$T/nginx.$label.log"
-	pid=$(pidfile "$T/nginx-run/nginx.pid")
+	pid=$(pidfile "$r/nginx.pid")
 	[ -n "$pid" ] && on_exit "kill -9 $pid"
 	body=$(in_ns "${pid:-0}" curl -sS --max-time 5 http://127.0.0.1/ 2>&1)
 	is "$body" "hello from nginx" "nginx ($label): curl gets the page"
@@ -120,7 +121,8 @@ nginx_run() {
 if ! command -v nginx >/dev/null || ! command -v curl >/dev/null || ! command -v wrk >/dev/null; then
 	skip "nginx, curl or wrk missing: $NEED" "nginx"
 else
-	nginx_setup
+	nginx_setup profile www-data
+	nginx_setup baseline root
 	nginx_run profile "$P/nginx.ini"
 	w=$(in_ns "${NGINX_PID:-0}" wrk -t1 -c8 -d2s http://127.0.0.1/ 2>&1)
 	like "$w" "Requests/sec: *[1-9]" "nginx (profile): wrk for 2 s is served" || diag "$w"
@@ -132,6 +134,7 @@ else
 	nginx_run baseline --baseline
 	is "$(ps -o user= -p "${NGINX_PID:-0}" | tr -d ' ') $(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" \
 		"root www-data" "nginx (baseline): a root master drops its workers to www-data itself"
+	is "$(stat -c %U "$T/nginx-baseline/body")" www-data "nginx (baseline): temporary folders made and given to www-data"
 	stop "$NGINX_PID"
 fi
 
