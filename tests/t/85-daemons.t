@@ -158,7 +158,7 @@ redis_run() {
 	REDIS_PID=$NSPID
 	wait_for 10 in_ns "$NSPID" redis-cli ping
 	v=$(in_ns "$NSPID" redis-cli set k "v-$label" 2>&1; in_ns "$NSPID" redis-cli get k 2>&1)
-	is "$(echo $v)" "OK v-$label" "redis ($label): redis-cli set and get" ||
+	is "$(echo "$v" | tr "\n" " " | sed "s/ $//")" "OK v-$label" "redis ($label): redis-cli set and get" ||
 		{ sed 's/^/# /' "$T/redis.$label.log"; tail -5 "$T/redis/redis-server.log" | sed 's/^/# /'; }
 }
 
@@ -261,6 +261,7 @@ fi
 # AuthorizedKeysCommand (as nobody) rather than root's
 # ~/.ssh/authorized_keys, and a private /run (a mount namespace) holds the
 # privilege separation folder /run/sshd: nothing of the host changes.
+# shellcheck disable=SC2016 # the command is expanded by the login's shell
 ssh_login() { # PID: prints what the login's shell sees
 	in_ns "$1" ssh -F /dev/null -i "$T/ssh/user_key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 		-o BatchMode=yes -o LogLevel=error -o ConnectTimeout=5 root@127.0.0.1 \
