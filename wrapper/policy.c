@@ -456,8 +456,10 @@ static int set_mask(struct loader *l, const struct key *k, const char *v, int co
 	int rc = 0;
 
 	split_append(&add, v);
-	if (!cont)
-		*mask = 0, *none = 0;
+	if (!cont) {
+		*mask = 0;
+		*none = 0; /* set by this key's own "none" only */
+	}
 	if (!cont && add.n == 1 && !strcmp(add.v[0], "none"))
 		*none = 1;
 	else if (*none && cont) {
