@@ -11,6 +11,9 @@
 need_root
 
 P=$TOP/conf/profiles
+# The baseline as a file, for verify on the daemons that stay root under it.
+"$H" --print-baseline >"$T/baseline.ini"
+chmod 0644 "$T/baseline.ini"
 NEED="run as root: scripts/install-deps --daemons"
 
 # ns_bg LOG CMD...: CMD in a new network namespace with lo up, in the
@@ -135,6 +138,7 @@ else
 	is "$(ps -o user= -p "${NGINX_PID:-0}" | tr -d ' ') $(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" \
 		"root www-data" "nginx (baseline): a root master drops its workers to www-data itself"
 	is "$(stat -c %U "$T/nginx-baseline/body")" www-data "nginx (baseline): temporary folders made and given to www-data"
+	verify_holds "nginx (baseline), the root master" "$T/baseline.ini" "${NGINX_PID:-0}"
 	stop "$NGINX_PID"
 fi
 
@@ -177,6 +181,7 @@ else
 	audit_at_most redis "$P/redis-server.ini" 1.3
 	stop "$REDIS_PID"
 	redis_run baseline --baseline
+	verify_holds "redis (baseline), root reading its 0640 redis.conf" "$T/baseline.ini" "$REDIS_PID"
 	stop "$REDIS_PID"
 fi
 
@@ -261,6 +266,10 @@ fi
 # AuthorizedKeysCommand (as nobody) rather than root's
 # ~/.ssh/authorized_keys, and a private /run (a mount namespace) holds the
 # privilege separation folder /run/sshd: nothing of the host changes.
+# Debian's PAM stack sets the login's loginuid (pam_loginuid, required);
+# changing one already set needs CAP_AUDIT_CONTROL, which no profile
+# keeps, so sshd starts with loginuid 0, as the root login will have
+# (under systemd it starts with none, which needs no privilege to set).
 # shellcheck disable=SC2016 # the command is expanded by the login's shell
 ssh_login() { # PID: prints what the login's shell sees
 	in_ns "$1" ssh -F /dev/null -i "$T/ssh/user_key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
@@ -271,8 +280,10 @@ ssh_login() { # PID: prints what the login's shell sees
 sshd_run() { # LABEL HARDEN-ARGS...
 	local label=$1
 	shift
+	# shellcheck disable=SC2016 # expanded by that sh
 	unshare --net --mount --propagation private -- sh -c \
-		'ip link set lo up && mount -t tmpfs -o mode=0755,size=1m tmpfs /run && mkdir -m 0755 /run/sshd && exec "$@"' \
+		'ip link set lo up && mount -t tmpfs -o mode=0755,size=1m tmpfs /run && mkdir -m 0755 /run/sshd &&
+		{ [ "$(cat /proc/self/loginuid)" = 0 ] || echo 0 >/proc/self/loginuid; } 2>/dev/null; exec "$@"' \
 		sh "$H" "$@" /usr/sbin/sshd -D -f "$T/ssh/sshd_config" -E "$T/ssh/sshd.$label.log" \
 		>"$T/sshd.$label.out" 2>&1 </dev/null &
 	SSHD_PID=$!
@@ -306,6 +317,7 @@ else
 	audit_at_most sshd "$P/openssh-server.ini" 4.1
 	stop "$SSHD_PID"
 	sshd_run baseline --baseline
+	verify_holds "sshd (baseline)" "$T/baseline.ini" "$SSHD_PID"
 	stop "$SSHD_PID"
 fi
 
@@ -336,5 +348,6 @@ else
 	audit_at_most http.server "$P/http-server.ini" 1.5
 	stop "$HS_PID"
 	hs_run baseline --baseline
+	verify_holds "http.server (baseline), root on port 80" "$T/baseline.ini" "$HS_PID"
 	stop "$HS_PID"
 fi
