@@ -246,7 +246,7 @@ format-check:
 
 install: $(B)/harden-exec $(B)/libharden.so
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(DATADIR)/examples
+		$(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)/profiles
 	install -m 0755 $(B)/harden-exec $(DESTDIR)$(BINDIR)/harden-exec
 	install -d $(DESTDIR)$(LIBDIR)
 	install -m 0644 $(B)/libharden.so $(DESTDIR)$(LIBDIR)/libharden.so
@@ -258,6 +258,7 @@ install: $(B)/harden-exec $(B)/libharden.so
 	install -m 0644 docs/examples/systemd/*.ini docs/examples/systemd/*.service \
 		docs/examples/systemd/*.socket $(DESTDIR)$(DATADIR)/examples/systemd/
 	install -m 0755 docs/examples/systemd/example-server.py $(DESTDIR)$(DATADIR)/examples/systemd/
+	install -m 0644 conf/profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/harden-exec $(DESTDIR)$(LIBDIR)/libharden.so \

@@ -386,7 +386,8 @@ static int get_caps(uint64_t *perm, uint64_t *eff, uint64_t *inh)
  */
 static void apply_caps(const struct plan *pl)
 {
-	const struct origin *o = &pl->pol->caps_keep_at;
+	const struct origin *o =
+	    pl->pol->caps_keep_at.file ? &pl->pol->caps_keep_at : &pl->pol->caps_bound_at;
 	const uint64_t setpcap = 1ull << CAP_SETPCAP;
 	uint64_t keep = pl->caps_keep, perm, eff, inh;
 	int privileged, bset_dropped = 0;

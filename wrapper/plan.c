@@ -450,6 +450,22 @@ static void plan_caps(struct plan *pl, const struct policy *p)
 	uint64_t perm, eff;
 
 	pl->last_cap = (int)cap_max_bits() - 1;
+	/*
+	 * bound (the baseline's): a service that stays root keeps those of
+	 * the list it holds, to drop privileges itself; one that runs as
+	 * another user keeps nothing, so no list meant for root is ever
+	 * handed to an ordinary user. keep, when given, wins. In a chroot,
+	 * root with CAP_SYS_CHROOT could leave it (chroot(2), NOTES): never
+	 * kept there.
+	 */
+	if (!p->caps_keep_at.file && p->caps_bound_at.file) {
+		current_caps(&perm, &eff);
+		pl->caps = true;
+		pl->caps_keep = (pl->ids ? pl->uid : getuid()) == 0 ? p->caps_bound & perm : 0;
+		if (p->chroot)
+			pl->caps_keep &= ~(1ull << CAP_SYS_CHROOT);
+		return;
+	}
 	if (!p->caps_keep_at.file)
 		return;
 	current_caps(&perm, &eff);

@@ -457,8 +457,10 @@ static int set_mask(struct loader *l, const struct key *k, const char *v, int co
 	int rc = 0;
 
 	split_append(&add, v);
-	if (!cont)
+	if (!cont) {
 		*mask = 0;
+		*none = 0; /* set by this key's own "none" only */
+	}
 	if (!cont && add.n == 1 && !strcmp(add.v[0], "none"))
 		*none = 1;
 	else if (*none && cont) {
@@ -816,6 +818,7 @@ static const struct key keys[] = {
     {"identity", "group", set_string, 0, AT(group), 0},
     {"identity", "supplementary_groups", set_groups, 1, AT(groups), 0},
     {"capabilities", "keep", set_caps, 1, AT(caps_keep), 0},
+    {"capabilities", "bound", set_caps, 1, AT(caps_bound), 0},
     {"seccomp", "allow", set_syscalls, 1, AT(allow), 0},
     {"seccomp", "deny", set_syscalls, 1, AT(deny), 0},
     {"seccomp", "action", set_action, 0, AT(action), 0},

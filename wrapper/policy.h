@@ -59,6 +59,7 @@ struct policy {
 	struct limit_setting limits[NLIMITS];
 	/* [capabilities] */
 	SETTING(uint64_t, caps_keep);
+	SETTING(uint64_t, caps_bound); /* at most these, for a service that stays root */
 	/* [seccomp] */
 	SETTING(struct strlist, allow);
 	SETTING(struct strlist, deny);
