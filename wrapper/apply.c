@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "../core/log.h"
 #include "late.h"
+#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -512,7 +513,6 @@ static void apply_late(const struct plan *pl, const char *path)
 		fail_at("late", o, 0, "%s", why);
 	if (late_check_binary(path, why, sizeof(why)))
 		fail_at("late", o, 0, "%s", why);
-	late_watchdog_start(pl);
 	flags = fcntl(pl->handoff_fd, F_GETFD);
 	if (flags < 0 || fcntl(pl->handoff_fd, F_SETFD, flags & ~FD_CLOEXEC))
 		fail("late", o, "pass the handoff descriptor");
@@ -562,6 +562,9 @@ _Noreturn void apply_all(struct plan *pl)
 
 	/* 1. Descriptors, signals, terminal, umask: nothing inherited leaks. */
 	apply_sanitise(pl);
+	/* The supervisor, when a control needs one, forks here: it keeps none
+	 * of the limits or the identity the service gets below. */
+	sup_start(pl);
 	/* 2. Limits while we may still lower hard limits for good. */
 	apply_rlimits(pl);
 	/* 3-4. cgroup and namespaces: not in this version of the format. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Late application: what the wrapper does so that libharden.so can
- * harden the service at its trigger, and a watchdog for the deadline. */
+ * harden the service at its trigger, and the deadline the supervisor keeps. */
 #ifndef HARDEN_LATE_H
 #define HARDEN_LATE_H
 
@@ -26,8 +26,9 @@ int late_check_binary(const char *path, char *why, size_t len);
  * exec step clears it. Exits 125 on failure. */
 int late_handoff_create(const struct plan *pl);
 
-/* Fork the detached deadline watchdog. Exits 125 on failure. */
-void late_watchdog_start(const struct plan *pl);
+/* Ask for the supervisor and give it the deadline: every process of the
+ * service's tree hardened by then, or killed (plan time). */
+void late_supervise(struct plan *pl);
 
 /* Seccomp_filters of this process now (0 if unknown). */
 unsigned late_current_filters(void);

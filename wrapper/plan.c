@@ -620,7 +620,7 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	if (!pl->late_bpf)
 		die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny", where(&p->apply_at));
 	/* The kernel drops SIGKILL sent to a pid namespace's init from inside
-	 * the namespace: the watchdog could not enforce the deadline. */
+	 * the namespace: the supervisor could not enforce the deadline. */
 	if (getpid() == 1)
 		die(EXIT_HARDEN,
 		    "%s[seccomp] apply: a late apply cannot run as pid 1 (the deadline could not be "
@@ -646,6 +646,7 @@ static void plan_late(struct plan *pl, const struct policy *p)
 		return;
 	pl->handoff_fd = late_handoff_create(pl);
 	pl->internal_fds[pl->ninternal++] = pl->handoff_fd;
+	late_supervise(pl);
 }
 
 /* The preload and the handoff descriptor, for the service's environment. */
