@@ -233,6 +233,7 @@ int late_handoff_create(const struct plan *pl)
 	h.names_count = count;
 	h.shim_path_len = (uint32_t)strlen(pl->shim_path);
 	h.expected_filters = pl->expected_filters;
+	h.supervisor = (uint32_t)getpid(); /* sup_start() forks the service from here */
 	size =
 	    sizeof(h) + h.ngroups * 4 + h.bpf_len * sizeof(struct sock_filter) + names_len + h.shim_path_len;
 	size = (size + 3) & ~(size_t)3;

@@ -463,7 +463,7 @@ static void force_action(struct filter_spec *s, const char *name, uint32_t actio
  * @deny), else a deny-list; @refuse is what refused calls get.
  */
 static void build_spec(struct filter_spec *spec, const struct policy *p, const struct strlist *allow,
-		       const struct strlist *deny, uint32_t refuse, bool late, bool argument_rules)
+		       const struct strlist *deny, uint32_t refuse, bool guard_sigsys, bool argument_rules)
 {
 	static bool in_allow[FILTER_NR_MAX], in_deny[FILTER_NR_MAX];
 
@@ -498,7 +498,7 @@ static void build_spec(struct filter_spec *spec, const struct policy *p, const s
 	force_action(spec, "io_uring_enter", SCMP_ACT_ERRNO(ENOSYS));
 	force_action(spec, "io_uring_register", SCMP_ACT_ERRNO(ENOSYS));
 	check_syscall(spec, "ioctl", CHK_IOCTL_TTY);
-	if (late)
+	if (guard_sigsys)
 		check_syscall(spec, "rt_sigaction", CHK_SIGSYS);
 	if (!argument_rules)
 		return; /* the early filter of a late policy: a plain deny-list */
@@ -581,7 +581,10 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		 * threads that block SIGSYS (the kernel then forces it). */
 		pl->report = kind == SCMP_ACT_KILL_PROCESS;
 		pl->violation_action = action;
-		build_spec(&spec, p, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
+		/* SIGSYS stays the shim's only while it reports (kill): with
+		 * errno or log no SIGSYS ever comes from the filter, and a
+		 * service may ignore or handle it (nginx ignores it). */
+		build_spec(&spec, p, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, pl->report, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		if (p->early_deny_at.file) {

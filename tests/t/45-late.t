@@ -188,7 +188,7 @@ done
 
 # ---- the library itself ----
 is "$(nm -D --defined-only "$BUILD/libharden.so" | awk '{print $3}' | sort | tr '\n' ' ')" \
-	"__libc_start_main __poll_chk __ppoll_chk accept accept4 epoll_pwait epoll_pwait2 epoll_wait listen poll ppoll pselect select " \
+	"__libc_start_main __poll_chk __ppoll_chk accept accept4 epoll_pwait epoll_pwait2 epoll_wait listen pause poll ppoll pselect select sigsuspend " \
 	"libharden.so exports only the functions it interposes"
 unlike "$(ldd "$BUILD/libharden.so")" "libseccomp|libinih|libcap" "libharden.so links neither libseccomp, nor inih, nor libcap"
 # Loaded by accident, without a handoff, it changes nothing.
