@@ -515,7 +515,7 @@ static void apply_late(const struct plan *pl, const char *path)
 
 	if (late_check_shim(pl->shim_path, why, sizeof(why)))
 		fail_at("late", o, 0, "%s", why);
-	if (late_check_binary(path, why, sizeof(why)))
+	if (late_check_start_path(pl, path, why, sizeof(why)))
 		fail_at("late", o, 0, "%s", why);
 	flags = fcntl(pl->handoff_fd, F_GETFD);
 	if (flags < 0 || fcntl(pl->handoff_fd, F_SETFD, flags & ~FD_CLOEXEC))

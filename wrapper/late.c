@@ -111,7 +111,84 @@ static int elf_interp(int fd, char *interp, size_t len, char *why, size_t wlen, 
 	return 0;
 }
 
-int late_check_binary(const char *path, char *why, size_t len)
+/* ---- what the late user can write ---- */
+
+/*
+ * Can (uid, gid, groups) change what this entry holds? The owner always
+ * can (chmod). A directory that others may write but with the sticky bit
+ * (/tmp) lets them add entries, not rename or remove ours: harmless above
+ * the service's own directories, not in them (@own: the directory that
+ * holds the program, or the working directory).
+ */
+static bool writable_by(const struct stat *st, const struct plan *pl, bool own)
+{
+	bool member = st->st_gid == pl->gid, w;
+
+	for (size_t i = 0; i < pl->ngroups && !member; i++)
+		member = st->st_gid == pl->groups[i];
+	if (st->st_uid == pl->uid)
+		return true;
+	w = (st->st_mode & S_IWOTH) || (member && (st->st_mode & S_IWGRP));
+	return w && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !own);
+}
+
+/*
+ * Before its trigger a late service runs as root: a file the late user
+ * can plant or change on its start-up path (its program, interpreter,
+ * working directory, or any directory above them) runs as root at the
+ * next start. The path is resolved first, so that every real component
+ * is checked, not a symlink's name.
+ */
+static int check_start_path(const struct plan *pl, const char *what, const char *path, bool dir, char *why,
+			    size_t len)
+{
+	char real[PATH_MAX], *slash;
+	struct stat st;
+
+	if (!pl->ids || pl->uid == 0)
+		return 0; /* no late user: nobody but root gets anything */
+	if (!realpath(path, real)) {
+		snprintf(why, len, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	for (int depth = 0;; depth++) {
+		if (stat(real, &st)) {
+			snprintf(why, len, "%s: %s", real, strerror(errno));
+			return -1;
+		}
+		if (writable_by(&st, pl, depth == 0 || (depth == 1 && !dir))) {
+			snprintf(why, len,
+				 "%s (on the start-up path of the %s) can be changed by the late user (uid %u, "
+				 "gid %u): before its trigger the service runs as root, so what that user "
+				 "plants there would run as root at the next start; make it owned by root and "
+				 "writable by nobody else",
+				 real, what, (unsigned)pl->uid, (unsigned)pl->gid);
+			return -1;
+		}
+		if (!strcmp(real, "/"))
+			return 0;
+		slash = strrchr(real, '/');
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+int late_check_start_path(const struct plan *pl, const char *program, char *why, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof(cwd))) {
+		snprintf(why, len, "getcwd: %s", strerror(errno));
+		return -1;
+	}
+	if (check_start_path(pl, "working directory", cwd, true, why, len))
+		return -1;
+	return late_check_binary(pl, program, why, len);
+}
+
+int late_check_binary(const struct plan *pl, const char *path, char *why, size_t len)
 {
 	char head[256], interp[PATH_MAX];
 	const char *base;
@@ -119,6 +196,8 @@ int late_check_binary(const char *path, char *why, size_t len)
 	int fd, depth;
 
 	for (depth = 0; depth < 3; depth++) {
+		if (pl && check_start_path(pl, depth ? "interpreter" : "program", path, false, why, len))
+			return -1;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			snprintf(why, len, "%s: %s", path, strerror(errno));
@@ -161,6 +240,8 @@ int late_check_binary(const char *path, char *why, size_t len)
 				 path);
 			return -1;
 		}
+		if (pl && check_start_path(pl, "loader", interp, false, why, len))
+			return -1;
 		base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
 		if (strncmp(base, "ld-linux", 8)) {
 			snprintf(why, len,
