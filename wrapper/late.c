@@ -288,16 +288,23 @@ int late_handoff_create(const struct plan *pl)
 	struct handoff h = {0};
 	int fd;
 
-	/* Syscall names for reports: the shim has no libseccomp. */
+	/* Syscall names for reports: the shim has no libseccomp. Sized
+	 * first, then filled: one allocation at every start. */
+	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
+		const char *name = sysname_name((int)nr);
+
+		names_len += (name ? strlen(name) : 0) + 1;
+	}
+	names = malloc(names_len);
+	if (!names)
+		die(EXIT_HARDEN, "out of memory");
+	at = names;
 	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
 		const char *name = sysname_name((int)nr);
 		size_t n = name ? strlen(name) : 0;
 
-		names = realloc(names, names_len + n + 1);
-		if (!names)
-			die(EXIT_HARDEN, "out of memory");
-		memcpy(names + names_len, name ? name : "", n + 1);
-		names_len += n + 1;
+		memcpy(at, name ? name : "", n + 1);
+		at += n + 1;
 		count++;
 	}
 	memcpy(h.magic, HANDOFF_MAGIC, sizeof(h.magic));

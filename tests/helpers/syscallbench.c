@@ -8,7 +8,7 @@
  *                                     allow-all filter it installs itself:
  *                                     what any seccomp filter costs here
  *   syscallbench status               the seccomp state only
- *   syscallbench listen-status        listen on 127.0.0.1 (any port) first
+ *   syscallbench listen-status        listen on 127.0.0.1 (any port) and poll first
  *   syscallbench noop                 exit 0 at once (for peak RSS)
  *
  * `run` prints one line of KEY=VALUE words:
@@ -35,6 +35,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,9 @@ int main(int argc, char **argv)
 
 		if (mode[0] == 'l' && (s = listen_first()) < 0)
 			return 1;
+		/* apply = listen fires at the first wait after the listens. */
+		if (s >= 0)
+			poll(NULL, 0, 0);
 		status_words(st, sizeof(st));
 		printf("%s\n", st);
 		if (s >= 0)
