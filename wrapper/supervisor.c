@@ -34,7 +34,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <stddef.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,8 +157,131 @@ size_t sup_tree(pid_t *out, size_t max)
 
 /* ---- the child ---- */
 
+/* The service's environment entry NAME=..., or NULL. */
+static char **env_entry(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (!strncmp(*env, name, n) && (*env)[n] == '=')
+			return env;
+	return NULL;
+}
+
+/* ---- sd_notify relay ---- */
+
+/*
+ * Under systemd the supervisor is the unit's main process, and
+ * NotifyAccess=main (the default for Type=notify) refuses messages from
+ * any other process. So the service gets a NOTIFY_SOCKET of the
+ * supervisor's, and the supervisor sends on what arrives, descriptors
+ * (FDSTORE=1) included, from its own pid. An abstract address: it lives
+ * in the network namespace, so a service in a new one (pid/net isolation)
+ * needs a path instead; that hook is left to it.
+ */
+static int notify_fd = -1;
+static struct sockaddr_un notify_to;
+static socklen_t notify_to_len;
+static char notify_env[sizeof(((struct sockaddr_un *)0)->sun_path) + 16];
+
+static void notify_setup(struct plan *pl)
+{
+	char **e = env_entry(pl->envp, "NOTIFY_SOCKET");
+	const char *v;
+	struct sockaddr_un me = {.sun_family = AF_UNIX};
+	socklen_t len;
+	size_t n;
+	int one = 1;
+
+	if (!e)
+		return;
+	v = *e + sizeof("NOTIFY_SOCKET=") - 1;
+	n = strlen(v);
+	if ((v[0] != '/' && v[0] != '@') || n >= sizeof(notify_to.sun_path))
+		return; /* not an address we can reach: passed as it is */
+	notify_to.sun_family = AF_UNIX;
+	memcpy(notify_to.sun_path, v, n);
+	if (v[0] == '@')
+		notify_to.sun_path[0] = '\0';
+	notify_to_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (notify_fd < 0)
+		die(EXIT_HARDEN, "supervisor: notify relay: socket: %s", strerror(errno));
+	n = (size_t)snprintf(me.sun_path + 1, sizeof(me.sun_path) - 1, "harden-exec/notify/%d", (int)getpid());
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	if (bind(notify_fd, (struct sockaddr *)&me, len) ||
+	    setsockopt(notify_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+		die(EXIT_HARDEN, "supervisor: notify relay: bind: %s", strerror(errno));
+	snprintf(notify_env, sizeof(notify_env), "NOTIFY_SOCKET=@%s", me.sun_path + 1);
+}
+
+/* Only what the service's tree sends is passed on. */
+static bool from_tree(pid_t pid)
+{
+	pid_t pids[4096];
+	size_t n = sup_tree(pids, 4096);
+
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+static void notify_relay(void)
+{
+	char buf[4096];
+	union {
+		char b[CMSG_SPACE(sizeof(int) * 253) + CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
+	char fwd[CMSG_SPACE(sizeof(int) * 253)];
+	size_t nfwd = 0;
+	struct ucred *cred = NULL;
+	ssize_t r;
+
+	while ((r = recvmsg(notify_fd, &m, MSG_CMSG_CLOEXEC)) >= 0) {
+		struct msghdr out = {.msg_name = &notify_to,
+				     .msg_namelen = notify_to_len,
+				     .msg_iov = &(struct iovec){buf, (size_t)r},
+				     .msg_iovlen = 1};
+
+		nfwd = 0;
+		cred = NULL;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+			if (c->cmsg_level != SOL_SOCKET)
+				continue;
+			if (c->cmsg_type == SCM_CREDENTIALS)
+				cred = (struct ucred *)CMSG_DATA(c);
+			else if (c->cmsg_type == SCM_RIGHTS && nfwd == 0) {
+				memcpy(fwd, c, c->cmsg_len);
+				nfwd = c->cmsg_len;
+			}
+		}
+		if (cred && from_tree(cred->pid)) {
+			if (nfwd) {
+				out.msg_control = fwd;
+				out.msg_controllen = CMSG_SPACE(nfwd - CMSG_LEN(0));
+			}
+			(void)sendmsg(notify_fd, &out, MSG_NOSIGNAL);
+		}
+		if (nfwd) { /* ours to close once sent (the receiver has its copies) */
+			struct cmsghdr *c = (struct cmsghdr *)fwd;
+
+			for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+				close(((int *)CMSG_DATA(c))[i]);
+		}
+		m.msg_controllen = sizeof(ctl.b);
+	}
+}
+
+/* ---- the child ---- */
+
 static void child_side(struct plan *pl, pid_t sup, const sigset_t *old)
 {
+	char **e;
+
 	if (sigprocmask(SIG_SETMASK, old, NULL))
 		die(EXIT_HARDEN, "supervisor: sigprocmask: %s", strerror(errno));
 	/* No orphan survives the supervisor. The kernel clears this on a
@@ -167,6 +293,19 @@ static void child_side(struct plan *pl, pid_t sup, const sigset_t *old)
 		_exit(EXIT_HARDEN); /* the supervisor is already gone */
 	pl->pdeathsig = true;
 	pl->parent = sup;
+	/* Socket activation names the service's pid (sd_listen_fds(3)): now
+	 * ours, no longer harden-exec's. */
+	e = env_entry(pl->envp, "LISTEN_PID");
+	if (e) {
+		static char pidvar[32];
+
+		snprintf(pidvar, sizeof(pidvar), "LISTEN_PID=%d", (int)getpid());
+		*e = pidvar;
+	}
+	if (notify_fd >= 0) {
+		close(notify_fd);
+		*env_entry(pl->envp, "NOTIFY_SOCKET") = notify_env;
+	}
 }
 
 /* ---- the parent ---- */
@@ -267,7 +406,7 @@ static _Noreturn void finish(const struct sup_state *s)
 
 static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 {
-	struct pollfd pfd[MAX_HOOKS + 1];
+	struct pollfd pfd[MAX_HOOKS + 2];
 	long long next[MAX_HOOKS];
 	bool ticking[MAX_HOOKS];
 	struct sup_state s = {0};
@@ -289,6 +428,7 @@ static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 	log_event("supervisor", "pid %d supervises service pid %d (for %s)", (int)getpid(), (int)service,
 		  required_by);
 	pfd[0] = (struct pollfd){sfd, POLLIN, 0};
+	pfd[nhooks + 1] = (struct pollfd){notify_fd, POLLIN, 0};
 	for (size_t i = 0; i < nhooks; i++) {
 		if (hooks[i].started)
 			hooks[i].started(service, hooks[i].arg);
@@ -310,11 +450,13 @@ static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 			if (ticking[i] && (wait < 0 || next[i] - now < wait))
 				wait = next[i] - now;
 		}
-		if (poll(pfd, nhooks + 1, (int)wait) < 0 && errno != EINTR)
+		if (poll(pfd, nhooks + 2, (int)wait) < 0 && errno != EINTR)
 			die(EXIT_HARDEN, "supervisor: poll: %s", strerror(errno));
 		for (size_t i = 0; i < nhooks; i++)
 			if (pfd[i + 1].fd >= 0 && (pfd[i + 1].revents & POLLIN))
 				hooks[i].readable(pfd[i + 1].fd, hooks[i].arg);
+		if (notify_fd >= 0 && (pfd[nhooks + 1].revents & POLLIN))
+			notify_relay();
 		while (read(sfd, &si, sizeof(si)) == sizeof(si))
 			if (si.ssi_signo != SIGCHLD)
 				forward(&si, &s);
@@ -335,6 +477,7 @@ pid_t sup_start(struct plan *pl)
 	sigaddset(&set, SIGCHLD);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(&set, forwarded[i]);
+	notify_setup(pl);
 	if (sigprocmask(SIG_BLOCK, &set, &old))
 		die(EXIT_HARDEN, "supervisor: sigprocmask: %s", strerror(errno));
 	/* Orphans of the service come to us, not to init: a daemon that forks

@@ -283,3 +283,34 @@ run "$H" "$ed" "$PY" -c 'import os; os.uname()'
 is "$rc" 159 "early_deny kills a call before the trigger (128+SIGSYS)"
 like "$err" "harden-exec: pid [0-9]+ was killed by SIGSYS: a system call its seccomp filter refuses" \
 	"an early-filter kill is reported"
+
+# ---- what systemd sees: sd_notify relayed from the main pid, LISTEN_PID ----
+cat >"$T/fakesd.py" <<'X'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+s.settimeout(20)
+open(sys.argv[1] + ".up", "w").close()
+msg, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
+pid = [struct.unpack("iII", d)[0] for lvl, t, d in anc if t == socket.SCM_CREDENTIALS][0]
+print("notify:", msg.decode(), "from", pid, flush=True)
+X
+cat >"$T/notifier.py" <<'X'
+import os, socket
+a = os.environ["NOTIFY_SOCKET"]
+print("service-socket:", a)
+print("listen-pid:", os.environ.get("LISTEN_PID"), "pid:", os.getpid())
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"READY=1", "\0" + a[1:] if a[0] == "@" else a)
+X
+chmod 644 "$T/fakesd.py" "$T/notifier.py"
+"$PY" "$T/fakesd.py" "$T/notify.sock" >"$T/fakesd.out" 2>&1 &
+fsd=$!
+waitfile "$T/notify.sock.up" || true
+out=$(exec 3</dev/null; NOTIFY_SOCKET=$T/notify.sock timeout 20 sh -c 'echo "sup: $$"; LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"' _ "$H" "$main" "$PY" "$T/notifier.py" 2>&1)
+wait "$fsd"
+sup=$(printf '%s\n' "$out" | sed -n 's/^sup: //p')
+like "$out" "service-socket: @harden-exec/notify/$sup" "NOTIFY_SOCKET: the service gets the supervisor's relay socket"
+like "$(cat "$T/fakesd.out")" "notify: READY=1 from $sup\$" "NOTIFY_SOCKET: READY=1 reaches the manager from the main pid (NotifyAccess=main holds)"
+svcpid=$(printf '%s\n' "$out" | sed -n 's/^listen-pid: .* pid: //p')
+like "$out" "listen-pid: $svcpid pid: $svcpid" "socket activation: LISTEN_PID names the service, not the supervisor"
