@@ -526,7 +526,15 @@ static void check_shared_vm(const struct handoff *h, int vfork_child)
 {
 	static pid_t pids[4096];
 	pid_t me = (pid_t)syscall(SYS_getpid), parent = (pid_t)syscall(SYS_getppid);
-	size_t n = add_tree_of(h->supervisor ? (pid_t)h->supervisor : me, pids, 0, 4096);
+	char path[64];
+	size_t n;
+
+	/* The supervisor has one thread: its children file directly. */
+	if (h->supervisor) {
+		snprintf(path, sizeof(path), "/proc/%u/task/%u/children", h->supervisor, h->supervisor);
+		n = add_children(path, pids, 0, 4096);
+	} else
+		n = add_tree_of(me, pids, 0, 4096);
 
 	for (size_t i = 0; i < n; i++)
 		n = add_tree_of(pids[i], pids, n, 4096);
