@@ -547,12 +547,15 @@ static void check_shared_vm(const struct handoff *h, int vfork_child)
 		if (r < 0 && errno == ESRCH)
 			continue;
 		if (r < 0)
-			fail(errno, "kcmp(KCMP_VM) with pid %d: cannot tell whether it shares this process's "
-				    "memory", (int)pids[i]);
+			fail(errno,
+			     "kcmp(KCMP_VM) with pid %d: cannot tell whether it shares this process's "
+			     "memory",
+			     (int)pids[i]);
 		if (r == 0) {
 			syscall(SYS_kill, pids[i], SIGKILL);
-			fail(0, "pid %d shares this process's memory without being one of its threads "
-				"(clone with CLONE_VM, without CLONE_THREAD): it would stay unhardened; killed",
+			fail(0,
+			     "pid %d shares this process's memory without being one of its threads "
+			     "(clone with CLONE_VM, without CLONE_THREAD): it would stay unhardened; killed",
 			     (int)pids[i]);
 		}
 	}

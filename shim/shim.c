@@ -497,8 +497,8 @@ static void at_listen(void)
 /* Entry to accept() or accept4(). */
 static void at_accept(void)
 {
-	if (pending() && (trigger == TRIGGER_ACCEPT || (trigger != TRIGGER_MAIN &&
-							 __atomic_load_n(&listened, __ATOMIC_ACQUIRE))))
+	if (pending() && (trigger == TRIGGER_ACCEPT ||
+			  (trigger != TRIGGER_MAIN && __atomic_load_n(&listened, __ATOMIC_ACQUIRE))))
 		apply_once();
 }
 

@@ -494,7 +494,8 @@ static void apply_seccomp(const struct plan *pl)
 	 * record, as the shim's late filter does (the shim does not report
 	 * what the early filter refuses). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		    (pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) | (pl->late ? SECCOMP_FILTER_FLAG_LOG : 0),
+		    (pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+			(pl->late ? SECCOMP_FILTER_FLAG_LOG : 0),
 		    &prog) < 0)
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");

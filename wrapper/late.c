@@ -157,12 +157,13 @@ static int check_start_path(const struct plan *pl, const char *what, const char 
 			return -1;
 		}
 		if (writable_by(&st, pl, depth == 0 || (depth == 1 && !dir))) {
-			snprintf(why, len,
-				 "%s (on the start-up path of the %s) can be changed by the late user (uid %u, "
-				 "gid %u): before its trigger the service runs as root, so what that user "
-				 "plants there would run as root at the next start; make it owned by root and "
-				 "writable by nobody else",
-				 real, what, (unsigned)pl->uid, (unsigned)pl->gid);
+			snprintf(
+			    why, len,
+			    "%s (on the start-up path of the %s) can be changed by the late user (uid %u, "
+			    "gid %u): before its trigger the service runs as root, so what that user "
+			    "plants there would run as root at the next start; make it owned by root and "
+			    "writable by nobody else",
+			    real, what, (unsigned)pl->uid, (unsigned)pl->gid);
 			return -1;
 		}
 		if (!strcmp(real, "/"))
@@ -417,8 +418,8 @@ static int thread_hardened(const char *path, const struct plan *pl, char *why, s
 	}
 	for (int i = 0; i < 4; i++)
 		if (ids[0][i] != pl->uid || ids[1][i] != pl->gid) {
-			snprintf(why, len, "uid %u/%u/%u/%u gid %u/%u/%u/%u, not %u and %u", ids[0][0], ids[0][1],
-				 ids[0][2], ids[0][3], ids[1][0], ids[1][1], ids[1][2], ids[1][3],
+			snprintf(why, len, "uid %u/%u/%u/%u gid %u/%u/%u/%u, not %u and %u", ids[0][0],
+				 ids[0][1], ids[0][2], ids[0][3], ids[1][0], ids[1][1], ids[1][2], ids[1][3],
 				 (unsigned)pl->uid, (unsigned)pl->gid);
 			return 0;
 		}
@@ -474,7 +475,8 @@ static const char *trigger_text(int apply)
 	case APPLY_ACCEPT:
 		return "apply = accept: no accept() or accept4() call came";
 	default:
-		return "apply = listen/ready: no wait (poll, select, epoll, sigsuspend) or accept came after a "
+		return "apply = listen/ready: no wait (poll, select, epoll, sigsuspend) or accept came after "
+		       "a "
 		       "listen()";
 	}
 }

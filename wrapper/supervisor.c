@@ -207,7 +207,8 @@ static void notify_setup(struct plan *pl)
 	notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (notify_fd < 0)
 		die(EXIT_HARDEN, "supervisor: notify relay: socket: %s", strerror(errno));
-	n = (size_t)snprintf(me.sun_path + 1, sizeof(me.sun_path) - 1, "harden-exec/notify/%d", (int)getpid());
+	n = (size_t)snprintf(me.sun_path + 1, sizeof(me.sun_path) - 1, "harden-exec/notify/%d",
+			     (int)getpid());
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 	if (bind(notify_fd, (struct sockaddr *)&me, len) ||
 	    setsockopt(notify_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
@@ -235,7 +236,8 @@ static void notify_relay(void)
 		struct cmsghdr align;
 	} ctl;
 	struct iovec iov = {buf, sizeof(buf)};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b)};
 	char fwd[CMSG_SPACE(sizeof(int) * 253)];
 	size_t nfwd = 0;
 	struct ucred *cred = NULL;
@@ -356,7 +358,8 @@ static bool reap(struct sup_state *s)
 		if (p == service) {
 			s->main_done = true;
 			s->main_status = status_code(st);
-			log_event("supervisor", "service pid %d ended with status %d", (int)p, s->main_status);
+			log_event("supervisor", "service pid %d ended with status %d", (int)p,
+				  s->main_status);
 			/* A failed service takes what it started with it. */
 			if (s->main_status != 0)
 				kill_all(SIGKILL);
