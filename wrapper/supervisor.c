@@ -410,8 +410,8 @@ static _Noreturn void finish(const struct sup_state *s)
 static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 {
 	struct pollfd pfd[MAX_HOOKS + 2];
-	long long next[MAX_HOOKS];
-	bool ticking[MAX_HOOKS];
+	long long next[MAX_HOOKS] = {0};
+	bool ticking[MAX_HOOKS] = {false};
 	struct sup_state s = {0};
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 	int sfd;
@@ -456,7 +456,7 @@ static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 		if (poll(pfd, nhooks + 2, (int)wait) < 0 && errno != EINTR)
 			die(EXIT_HARDEN, "supervisor: poll: %s", strerror(errno));
 		for (size_t i = 0; i < nhooks; i++)
-			if (pfd[i + 1].fd >= 0 && (pfd[i + 1].revents & POLLIN))
+			if (hooks[i].readable && pfd[i + 1].fd >= 0 && (pfd[i + 1].revents & POLLIN))
 				hooks[i].readable(pfd[i + 1].fd, hooks[i].arg);
 		if (notify_fd >= 0 && (pfd[nhooks + 1].revents & POLLIN))
 			notify_relay();
