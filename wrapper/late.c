@@ -559,6 +559,7 @@ static void deadline_kill(const struct plan *pl)
 			return;
 		usleep(2000);
 	}
+	sup_kill_tree(SIGKILL);
 	die(EXIT_HARDEN, "deadline: processes of the service are still running after SIGKILL");
 }
 

@@ -320,7 +320,7 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static void kill_all(int sig)
+void sup_kill_tree(int sig)
 {
 	pid_t pids[4096];
 	size_t n = sup_tree(pids, 4096);
@@ -360,14 +360,16 @@ static bool reap(struct sup_state *s)
 			s->main_status = status_code(st);
 			log_event("supervisor", "service pid %d ended with status %d", (int)p,
 				  s->main_status);
-			/* A failed service takes what it started with it. */
-			if (s->main_status != 0)
-				kill_all(SIGKILL);
+
 		} else if (s->main_done) {
 			s->last_status = status_code(st);
 			s->any_after = true;
 		}
 	}
+	/* A failed service takes what it started with it: killed at each
+	 * pass, so that what a dying process forked goes too. */
+	if (s->main_done && s->main_status != 0)
+		sup_kill_tree(SIGKILL);
 	return p < 0 && errno == ECHILD;
 }
 

@@ -66,6 +66,11 @@ size_t sup_tree(pid_t *out, size_t max);
  * and was (partly) killed: the exit status will not be 0. */
 void sup_mark_failed(const char *why);
 
+/* In the supervisor: send @sig to every process of the tree, by the pids
+ * of a walk made just before (a pid recycled in between would need the
+ * whole pid space to wrap meanwhile). */
+void sup_kill_tree(int sig);
+
 /* In the supervisor: the first child, the service (0 before the fork). */
 pid_t sup_service(void);
 

@@ -123,6 +123,40 @@ fi
 ok_time=$([ "$took" -lt 8 ] && echo yes)
 is "$ok_time" yes "P01: ended soon after the deadline (${took}s)"
 
+# ---- the main process fails: what it started goes with it ----
+cat >"$T/fail.py" <<'X'
+import os, sys, time
+pid = os.fork()
+if pid == 0:
+    time.sleep(30)
+    os._exit(0)
+open(sys.argv[1] + ".tmp", "w").write(str(pid)); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+sys.exit(3)
+X
+chmod 644 "$T/fail.py"
+dl20=$(policy dl20 <<'X'
+[identity]
+user = nobody
+[seccomp]
+allow = @system-service
+apply = accept
+deadline = 20s
+X
+)
+start=$(date +%s)
+run "$H" "$dl20" "$PY" "$T/fail.py" "$T/fail.pid"
+took=$(($(date +%s) - start))
+is "$rc" 3 "main process fails (3) with a child left: its status comes back"
+fchild=$(cat "$T/fail.pid" 2>/dev/null)
+if [ -n "$fchild" ] && alive "$fchild"; then
+	fail "main process fails: its child is killed with it" "pid $fchild still runs"
+	kill -KILL "$fchild"
+else
+	pass "main process fails: its child is killed with it"
+fi
+ok_time=$([ "$took" -lt 5 ] && echo yes)
+is "$ok_time" yes "main process fails: at once, not at the deadline (${took}s)"
+
 # ---- a forking daemon that reaches its trigger: supervised until it ends ----
 cat >"$T/fd.py" <<'X'
 import os, socket, sys
