@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -88,6 +89,28 @@ static void read_exe(int json)
 
 _Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is 32 bits");
 
+/* A self-dropped process keeps the groups it chose: only the policy's. */
+static void check_own_groups(const struct handoff *h)
+{
+	static gid_t g[HANDOFF_MAX_GROUPS];
+	int n = getgroups(HANDOFF_MAX_GROUPS, g);
+
+	if (n < 0)
+		fail(errno, "getgroups");
+	for (int i = 0; i < n; i++) {
+		bool ok = g[i] == h->gid;
+
+		for (uint32_t j = 0; j < h->ngroups && !ok; j++)
+			ok = g[i] == shim_ho.groups[j];
+		if (!ok)
+			fail(0,
+			     "the service changed its own identity before its trigger and kept supplementary "
+			     "group %u, which is not the policy's: set [identity] groups to the groups it "
+			     "keeps",
+			     (unsigned)g[i]);
+	}
+}
+
 static void set_ids(const struct handoff *h)
 {
 	uid_t r, e, s;
@@ -104,8 +127,10 @@ static void set_ids(const struct handoff *h)
 	 * setgroups fail with a bare EPERM.
 	 */
 	if (r == h->uid && e == h->uid && s == h->uid && gr == h->gid && ge == h->gid && gs == h->gid &&
-	    h->uid != 0)
+	    h->uid != 0) {
+		check_own_groups(h);
 		return;
+	}
 	if (e != 0)
 		fail(0,
 		     "the service changed its own identity before its trigger (uid %u/%u/%u, gid %u/%u/%u) "

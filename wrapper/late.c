@@ -369,9 +369,30 @@ static int pidfd_open_(pid_t pid)
  * no_new_privs, seccomp mode and filter count. 1 hardened, 0 not (with
  * what is missing in @why), -1 gone (ended, or a zombie).
  */
+/* Every supplementary group of a "Groups:" line is the policy's. */
+static bool groups_allowed(const char *s, const struct plan *pl, unsigned *bad)
+{
+	for (char *e;; s = e) {
+		unsigned long g = strtoul(s, &e, 10);
+		bool ok = g == pl->gid;
+
+		if (e == s)
+			return true;
+		for (size_t i = 0; i < pl->ngroups && !ok; i++)
+			ok = g == pl->groups[i];
+		if (!ok) {
+			*bad = (unsigned)g;
+			return false;
+		}
+	}
+}
+
 static int thread_hardened(const char *path, const struct plan *pl, char *why, size_t len)
 {
-	char line[256];
+	char *line = NULL;
+	size_t cap = 0;
+	bool groups_ok = true;
+	unsigned badgroup = 0;
 	unsigned filters = 0, mode = 0, nnp = 0, ids[2][4], seen = 0;
 	unsigned long long caps[4] = {~0ull, ~0ull, ~0ull, ~0ull};
 	static const char *const capkey[4] = {"CapInh:", "CapPrm:", "CapEff:", "CapAmb:"};
@@ -380,11 +401,14 @@ static int thread_hardened(const char *path, const struct plan *pl, char *why, s
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	/* getline: a Groups line may be long. */
+	while (getline(&line, &cap, f) > 0) {
 		unsigned *v = NULL;
 
 		if (sscanf(line, "State: %c", &state) == 1)
 			continue;
+		if (!strncmp(line, "Groups:", 7) && pl->ids)
+			groups_ok = groups_allowed(line + 7, pl, &badgroup);
 		sscanf(line, "Seccomp: %u", &mode);
 		sscanf(line, "Seccomp_filters: %u", &filters);
 		sscanf(line, "NoNewPrivs: %u", &nnp);
@@ -399,6 +423,7 @@ static int thread_hardened(const char *path, const struct plan *pl, char *why, s
 				sscanf(line + strlen(capkey[c]), "%llx", &caps[c]);
 	}
 	fclose(f);
+	free(line);
 	if (state == 'Z' || state == 'X')
 		return -1;
 	if (mode != SECCOMP_MODE_FILTER || filters < pl->expected_filters) {
@@ -423,6 +448,10 @@ static int thread_hardened(const char *path, const struct plan *pl, char *why, s
 				 (unsigned)pl->uid, (unsigned)pl->gid);
 			return 0;
 		}
+	if (!groups_ok) {
+		snprintf(why, len, "supplementary group %u is not the policy's", badgroup);
+		return 0;
+	}
 	for (int c = 0; c < 4 && pl->uid != 0; c++)
 		if (caps[c]) {
 			snprintf(why, len, "%.6s %016llx", capkey[c], caps[c]);

@@ -262,7 +262,7 @@ s = socket.socket()
 s.bind(("127.0.0.1", 80))
 s.listen(8)
 uid = int(sys.argv[1])
-os.setgroups([])
+os.setgroups([int(g) for g in sys.argv[2:]])
 os.setresgid(uid, uid, uid)
 os.setresuid(uid, uid, uid)
 select.select([], [], [], 0)
@@ -286,6 +286,10 @@ is "$rc" 125 "self-dropped to another user: exit 125"
 like "$out" "harden-exec: shim: late stage: the service changed its own identity before its trigger \(uid 1/1/1, gid 1/1/1\) and can no longer become the policy's user \(uid 65534, gid 65534\)" \
 	"self-dropped to another user: the message says why and what to do"
 unlike "$out" "setgroups" "self-dropped: no bare setgroups EPERM"
+out=$(timeout -k 5 30 unshare --net sh -c 'ip link set lo up && exec "$@"' _ "$H" "$rp" "$PY" "$T/drop.py" 65534 0 2>&1)
+rc=$?
+is "$rc" 125 "self-dropped to the policy's user but keeping group 0 (root's): exit 125"
+like "$out" "kept supplementary group 0, which is not the policy's" "self-dropped, group 0 kept: the message names it"
 
 # ---- SIGSYS: a service may ignore it unless the shim reports kills ----
 run "$H" "$main" "$PY" -c 'import signal; signal.signal(signal.SIGSYS, signal.SIG_IGN); print("ignored")'

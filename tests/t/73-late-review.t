@@ -85,6 +85,14 @@ is "$rc" 137 "9: killed (137)"
 like "$err" "deadline: pid [0-9]+ \(python3\) did not reach its hardened state within 1000ms \(uid 0/65534/0/65534 gid 0/65534/0/65534, not 65534 and 65534" \
 	"9: every uid and gid is checked, and the message shows them"
 
+sed -e 's/^os.setresgid(0, 65534, 0)$/os.setgroups([0]); os.setresgid(65534, 65534, 65534)/' \
+	-e 's/^os.setresuid(0, 65534, 0) .*/os.setresuid(65534, 65534, 65534)/' "$T/fake.py" >"$T/fake2.py"
+chmod 644 "$T/fake2.py"
+run "$H" "$fake" "$PY" "$T/fake2.py"
+unlike "$out" survived "9: every id nobody but root's group 0 kept: does not pass the deadline"
+like "$err" "deadline: pid [0-9]+ \(python3\) .*\(supplementary group 0 is not the policy's;" \
+	"9: supplementary groups are checked too"
+
 # ---- 10. clone(CLONE_VM) helpers made before the trigger ----
 out=$(netns 15 "$H" "$ready" "$LT" clonevm 8080 2>&1)
 rc=$?
