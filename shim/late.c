@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <linux/kcmp.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -569,6 +570,14 @@ static void check_shared_vm(const struct handoff *h, int vfork_child)
 		if (pids[i] == me || (vfork_child && pids[i] == parent))
 			continue;
 		r = syscall(SYS_kcmp, me, pids[i], KCMP_VM, 0, 0);
+		/* Another thread's posix_spawn or vfork child shares our memory
+		 * until its exec, a moment: give it 50 ms to leave. */
+		for (int wait = 0; r == 0 && wait < 50; wait++) {
+			struct timespec ms = {0, 1000000};
+
+			nanosleep(&ms, NULL);
+			r = syscall(SYS_kcmp, me, pids[i], KCMP_VM, 0, 0);
+		}
 		if (r < 0 && errno == ESRCH)
 			continue;
 		if (r < 0)
