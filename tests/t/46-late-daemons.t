@@ -69,6 +69,32 @@ X
 	every_thread "nginx: master and workers are www-data, no capabilities, no_new_privs, filtered" "$(ids 33 33) $NOCAPS"
 	like "$(printf '%s\n' "$out" | grep -c '^thread: nginx')" "^[2-9]|^[1-9][0-9]" "nginx: a master and at least one worker"
 	common nginx 0
+
+	# P01 with a real daemon: nginx forks, its first process exits 0, and
+	# under apply = accept with no client its master never triggers.
+	rm -f "$T/ngx-run/nginx.pid"
+	p=$(policy nginx-accept <<'X'
+[identity]
+user = www-data
+[seccomp]
+allow = @system-service
+action = kill
+apply = accept
+deadline = 2s
+X
+)
+	start=$(date +%s)
+	out=$(timeout -k 5 60 unshare --net sh -c 'ip link set lo up && exec "$@"' _ \
+		"$H" "$p" /usr/sbin/nginx -e "$T/ngx-log/error.log" -c "$T/nginx/nginx.conf" 2>&1)
+	rc=$?
+	took=$(($(date +%s) - start))
+	master=$(cat "$T/ngx-run/nginx.pid" 2>/dev/null)
+	is "$rc" 137 "nginx, apply = accept, no client: harden-exec does not report success (137)"
+	like "$out" "harden-exec: deadline: pid $master \(nginx\) did not reach its hardened state within 2000ms \(.*apply = accept: no accept\(\) or accept4\(\) call came\): killed" \
+		"nginx, apply = accept: the daemonised master is named, with the missing trigger"
+	if [ -n "$master" ] && [ -e "/proc/$master" ]; then fail "nginx, apply = accept: the master is gone" "pid $master"; kill -KILL "$master"; else pass "nginx, apply = accept: the master is gone"; fi
+	ok_time=$([ "$took" -lt 15 ] && echo yes)
+	is "$ok_time" yes "nginx, apply = accept: ended soon after the deadline (${took}s)"
 else
 	skip "nginx is not installed: scripts/install-deps --daemons" "nginx late mode"
 fi
