@@ -55,14 +55,14 @@ else
 B = build
 endif
 CORE_SRC = core/filter.c core/log.c core/sysnames.c
-WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c \
+WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c wrapper/supervisor.c \
 	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c wrapper/users.c \
 	wrapper/ns.c wrapper/mounts.c wrapper/landlock.c
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o $(B)/sysnames-table.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
 TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/oracle $(B)/tests/shimtest \
-	$(B)/tests/lateserver $(B)/tests/llprobe
+	$(B)/tests/lateserver $(B)/tests/llprobe $(B)/tests/latetree
 # Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
 ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
 TEST_BINS += $(ATTACKS) $(B)/tests/faultinject.so
@@ -216,6 +216,10 @@ $(B)/tests/shimtest: tests/helpers/shimtest.c core/filter.c core/filter.h core/h
 $(B)/tests/lateserver: tests/helpers/lateserver.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
+
+$(B)/tests/latetree: tests/helpers/latetree.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
 
 # The syscall microbenchmark (scripts/bench): dynamic, so that a late
 # apply can preload into it; a static copy for the peak-RSS row.

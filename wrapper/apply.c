@@ -9,6 +9,7 @@
 #include "late.h"
 #include "mounts.h"
 #include "ns.h"
+#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -511,7 +512,12 @@ static void apply_seccomp(const struct plan *pl)
 			  plan_allowed(pl));
 	/* learn: the listener stays open, close-on-exec, for the supervisor
 	 * to take with pidfd_getfd while this process waits in execve. */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0,
+	/* A late policy's early filter logs its refusals in the kernel's audit
+	 * record, as the shim's late filter does (the shim does not report
+	 * what the early filter refuses). */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    (pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+			(pl->late ? SECCOMP_FILTER_FLAG_LOG : 0),
 		    &prog) < 0)
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");
@@ -532,9 +538,8 @@ static void apply_late(const struct plan *pl, const char *path)
 
 	if (late_check_shim(pl->shim_path, why, sizeof(why)))
 		fail_at("late", o, 0, "%s", why);
-	if (late_check_binary(path, why, sizeof(why)))
+	if (late_check_start_path(pl, path, why, sizeof(why)))
 		fail_at("late", o, 0, "%s", why);
-	late_watchdog_start(pl);
 	flags = fcntl(pl->handoff_fd, F_GETFD);
 	if (flags < 0 || fcntl(pl->handoff_fd, F_SETFD, flags & ~FD_CLOEXEC))
 		fail("late", o, "pass the handoff descriptor");
@@ -584,9 +589,12 @@ _Noreturn void apply_all(struct plan *pl)
 
 	/* 1. Descriptors, signals, terminal, umask: nothing inherited leaks. */
 	apply_sanitise(pl);
+	/* The supervisor, when a control needs one, forks here: it keeps none
+	 * of the limits or the identity the service gets below. */
+	sup_start(pl);
 	/* 2. Limits while we may still lower hard limits for good. */
 	apply_rlimits(pl);
-	/* 3. cgroup: not in this version of the format. */
+	/* 3. cgroup: not in this version of the format yet. */
 	/* 4. Namespaces: the user namespace and its maps first, which give
 	 *    the rights to make the others; before any identity change. */
 	ns_apply(pl);
@@ -595,9 +603,12 @@ _Noreturn void apply_all(struct plan *pl)
 	mounts_apply(pl);
 	apply_filesystem(pl);
 	/* 6. Landlock once the filesystem is final (rule paths are the
-	 *    service's) and before identity; late: further down. */
-	if (!pl->late)
-		landlock_apply(pl);
+	 *    service's) and before identity. The supervisor, forked above,
+	 *    stays outside the domain to read the service's /proc. In late
+	 *    mode the rules hold from exec: this kernel has no ABI 8
+	 *    LANDLOCK_RESTRICT_SELF_TSYNC to restrict every thread of the
+	 *    service at its trigger. */
+	landlock_apply(pl);
 	/* 7. Identity before capabilities: the uid change needs CAP_SETUID. */
 	apply_identity(pl);
 	/* 8. Capabilities after the uid change, which would clear them. */
@@ -612,11 +623,7 @@ _Noreturn void apply_all(struct plan *pl)
 		    status == EXIT_NOTFOUND ? "command not found" : "Permission denied");
 	if (pl->late) {
 		apply_late(pl, path);
-		/* 6, late: after the watchdog has forked, which stays outside
-		 * the domain to read the service's /proc; the rules hold from
-		 * exec (no ABI 8 LANDLOCK_RESTRICT_SELF_TSYNC on this kernel
-		 * to restrict the service's threads at its trigger). */
-		landlock_apply(pl);
+		/* The shim and /proc must be within the Landlock rules. */
 		landlock_check_late(pl);
 	}
 	/* 10. seccomp last, so the filter need not allow the setup above. */

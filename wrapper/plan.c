@@ -541,7 +541,7 @@ static void force_action(struct filter_spec *s, const char *name, uint32_t actio
  * @deny), else a deny-list; @refuse is what refused calls get.
  */
 static void build_spec(struct filter_spec *spec, const struct plan *pl, const struct strlist *allow,
-		       const struct strlist *deny, uint32_t refuse, bool late, bool argument_rules)
+		       const struct strlist *deny, uint32_t refuse, bool guard_sigsys, bool argument_rules)
 {
 	static bool in_allow[FILTER_NR_MAX], in_deny[FILTER_NR_MAX];
 	const struct policy *p = pl->pol;
@@ -587,7 +587,7 @@ static void build_spec(struct filter_spec *spec, const struct plan *pl, const st
 	 */
 	if (pl->jailed)
 		force_action(spec, "open_by_handle_at", refuse);
-	if (late)
+	if (guard_sigsys)
 		check_syscall(spec, "rt_sigaction", CHK_SIGSYS);
 	if (!argument_rules)
 		return; /* the early filter of a late policy: a plain deny-list */
@@ -674,7 +674,10 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		 * threads that block SIGSYS (the kernel then forces it). */
 		pl->report = kind == SCMP_ACT_KILL_PROCESS;
 		pl->violation_action = action;
-		build_spec(&spec, pl, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
+		/* SIGSYS stays the shim's only while it reports (kill): with
+		 * errno or log no SIGSYS ever comes from the filter, and a
+		 * service may ignore or handle it (nginx ignores it). */
+		build_spec(&spec, pl, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, pl->report, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		if (p->early_deny_at.file) {
@@ -713,7 +716,7 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	if (!pl->late_bpf)
 		die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny", where(&p->apply_at));
 	/* The kernel drops SIGKILL sent to a pid namespace's init from inside
-	 * the namespace: the watchdog could not enforce the deadline. */
+	 * the namespace: the supervisor could not enforce the deadline. */
 	if (getpid() == 1)
 		die(EXIT_HARDEN,
 		    "%s[seccomp] apply: a late apply cannot run as pid 1 (the deadline could not be "
@@ -743,6 +746,7 @@ static void plan_late(struct plan *pl, const struct policy *p)
 		return;
 	pl->handoff_fd = late_handoff_create(pl);
 	pl->internal_fds[pl->ninternal++] = pl->handoff_fd;
+	late_supervise(pl);
 }
 
 /* The preload and the handoff descriptor, for the service's environment. */

@@ -9,7 +9,7 @@
  *                                     what any seccomp filter costs here
  *   syscallbench open PATH [ITERS [REPS]]  time open(PATH) and close (Landlock rows)
  *   syscallbench status               the seccomp state only
- *   syscallbench listen-status        listen on 127.0.0.1 (any port) first
+ *   syscallbench listen-status        listen on 127.0.0.1 (any port) and poll first
  *   syscallbench noop                 exit 0 at once (for peak RSS)
  *
  * `run` prints one line of KEY=VALUE words:
@@ -36,6 +36,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,9 @@ int main(int argc, char **argv)
 
 		if (mode[0] == 'l' && (s = listen_first()) < 0)
 			return 1;
+		/* apply = listen fires at the first wait after the listens. */
+		if (s >= 0)
+			poll(NULL, 0, 0);
 		status_words(st, sizeof(st));
 		printf("%s\n", st);
 		if (s >= 0)

@@ -255,7 +255,7 @@ expect_fault "exec: execve EACCES" 126 "^harden-exec: exec: $PROBE: Permission d
 expect_fault "exec: execve ENOENT" 127 "^harden-exec: exec: $PROBE: No such file or directory$" "$RAN" "$sec" \
 	FAULT_CALL=execve FAULT_ERRNO=ENOENT -- "${CMD[@]}"
 
-# ---- late apply: the handoff memfd, the watchdog's pidfd and fork ----
+# ---- late apply: the handoff memfd and the supervisor ----
 # The command must take a preload: a dynamically linked one.
 mkdir -p "$T/w" && chmod 0777 "$T/w"
 late=$(policy late <<'X'
@@ -270,7 +270,11 @@ X
 LCMD=(/usr/bin/touch "$T/w/ran")
 expect_fault "late: memfd_create of the handoff" 125 "$(step late)" "$T/w/ran" "$late" \
 	FAULT_CALL=memfd_create -- "${LCMD[@]}"
-expect_fault "late: pidfd_open for the watchdog" 125 "$(step late)" "$T/w/ran" "$late" \
-	FAULT_CALL=syscall:pidfd_open -- "${LCMD[@]}"
-expect_fault "late: fork of the watchdog" 125 "$(step late)" "$T/w/ran" "$late" \
+# The supervisor a late policy needs: its setup, its fork, the child's
+# parent-death signal (the child reports; the supervisor returns its 125).
+expect_fault "supervisor: prctl(PR_SET_CHILD_SUBREAPER)" 125 "$(step supervisor)" "$T/w/ran" "$late" \
+	FAULT_CALL=prctl FAULT_ARG=36 -- "${LCMD[@]}"
+expect_fault "supervisor: fork" 125 "$(step supervisor)" "$T/w/ran" "$late" \
 	FAULT_CALL=fork -- "${LCMD[@]}"
+expect_fault "supervisor: the child's prctl(PR_SET_PDEATHSIG)" 125 "$(step supervisor)" "$T/w/ran" "$late" \
+	FAULT_CALL=prctl FAULT_ARG=1 -- "${LCMD[@]}"
