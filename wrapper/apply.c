@@ -608,6 +608,8 @@ _Noreturn void apply_all(struct plan *pl)
 	 *    mode the rules hold from exec: this kernel has no ABI 8
 	 *    LANDLOCK_RESTRICT_SELF_TSYNC to restrict every thread of the
 	 *    service at its trigger. */
+	if (pl->late) /* the shim and /proc within the rules, said before they are in force */
+		landlock_check_late(pl);
 	landlock_apply(pl);
 	/* 7. Identity before capabilities: the uid change needs CAP_SETUID. */
 	apply_identity(pl);
@@ -623,8 +625,6 @@ _Noreturn void apply_all(struct plan *pl)
 		    status == EXIT_NOTFOUND ? "command not found" : "Permission denied");
 	if (pl->late) {
 		apply_late(pl, path);
-		/* The shim and /proc must be within the Landlock rules. */
-		landlock_check_late(pl);
 	}
 	/* 10. seccomp last, so the filter need not allow the setup above. */
 	apply_seccomp(pl);

@@ -726,7 +726,9 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	if (!pl->nnp)
 		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs",
 		    where(&p->no_new_privs_at));
-	if (pl->caps && pl->caps_keep)
+	/* Without a change to another user, the capabilities step keeps its
+	 * set at exec, as in exec mode (the baseline's bound set for root). */
+	if (pl->caps && pl->caps_keep && pl->ids && pl->uid != 0)
 		die(EXIT_HARDEN,
 		    "%s[capabilities] keep: with a late apply, capabilities are dropped by the change to a "
 		    "non-root [identity] user at the trigger, so none can be kept: use keep = none",

@@ -58,8 +58,8 @@ like "$rc:$err" "^125:.*ci.ini:[0-9]+: \[(limits\] nofile|capabilities\] keep)" 
 lb=$(printf '[policy]\ninclude = baseline\n[seccomp]\napply = main\n' | policy lb)
 run "$H" "$lb" /bin/cat /proc/self/status
 is "$rc" 0 "late policy including the baseline, without a user: runs"
-is "$(field Uid) $(field CapEff) $(field CapBnd) $(field NoNewPrivs) $(field Seccomp)" "0 0 0 0 0000000000000000 0000000000000000 1 2" \
-	"late + baseline: root without capabilities, filtered"
+is "$(field Uid) $(field CapEff) $(field CapBnd) $(field NoNewPrivs) $(field Seccomp)" "0 0 0 0 00000000000404c3 00000000000404c3 1 2" \
+	"late + baseline: root with the baseline's bound set only, filtered"
 run "$H" check
 is "$rc" 125 "check without a policy: usage error 125"
 
