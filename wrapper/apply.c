@@ -4,6 +4,7 @@
  * reads the state back where the kernel could have done less than asked,
  * and logs one event. Any failure exits 125 before the service runs.
  */
+#include "cgroup.h"
 #include "plan.h"
 #include "../core/log.h"
 #include "late.h"
@@ -594,7 +595,9 @@ _Noreturn void apply_all(struct plan *pl)
 	sup_start(pl);
 	/* 2. Limits while we may still lower hard limits for good. */
 	apply_rlimits(pl);
-	/* 3. cgroup: not in this version of the format yet. */
+	/* 3. cgroup: limits before the service runs anything of its own, as
+	 *    root (the group's files stay root's: the service cannot raise them). */
+	cgroup_apply(pl);
 	/* 4. Namespaces: the user namespace and its maps first, which give
 	 *    the rights to make the others; before any identity change. */
 	ns_apply(pl);

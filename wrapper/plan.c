@@ -6,6 +6,7 @@
  */
 #include "plan.h"
 #include "../core/log.h"
+#include "cgroup.h"
 #include "late.h"
 #include "mounts.h"
 #include "ns.h"
@@ -796,6 +797,8 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	ns_plan_build(pl, p);
 	mounts_plan_build(pl, p);
 	plan_limits(pl, p);
+	/* 3. cgroup: hierarchies found and limits checked before any change. */
+	cgroup_plan(pl, p);
 	plan_caps(pl, p);
 	pl->nnp = p->no_new_privs != TRI_NO;
 	pl->pdeathsig = p->die_with_parent == TRI_YES;

@@ -804,6 +804,73 @@ static int set_ll_scope(struct loader *l, const struct key *k, const char *v, in
 			"scope (expected abstract_unix or signal)");
 }
 
+/* ---- [cgroup] (applied by wrapper/cgroup.c) ---- */
+
+/* Bytes: no more than the kernel's page counters hold on 64 bits. */
+static int set_cg_size(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	unsigned long long n;
+
+	(void)cont;
+	if (parse_number(v, size_units, &n) || n > (1ull << 62)) {
+		fail(l, "[cgroup] %s = %s: expected a size such as 64K, 16M or 2G", k->name, v);
+		return -1;
+	}
+	*(uint64_t *)value_of(l, k) = n;
+	return 0;
+}
+
+/* A count from 1 to k->arg. */
+static int set_cg_count(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	unsigned long long n;
+
+	(void)cont;
+	if (parse_number(v, count_units, &n) || n < 1 || n > (unsigned long long)k->arg) {
+		fail(l, "[cgroup] %s = %s: expected a number from 1 to %d", k->name, v, k->arg);
+		return -1;
+	}
+	*(unsigned *)value_of(l, k) = (unsigned)n;
+	return 0;
+}
+
+/*
+ * A hard quota: N% of one CPU (a 100 ms period), or QUOTA/PERIOD in
+ * microseconds; "QUOTA PERIOD" as cgroup v2's cpu.max writes it is the
+ * same. The kernel takes periods from 1 ms to 1 s and quotas from 1 ms.
+ */
+static int set_cg_cpu_max(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	unsigned long long quota, period = 100000;
+	char buf[64], *sep;
+	size_t n = strlen(v);
+
+	(void)k;
+	(void)cont;
+	snprintf(buf, sizeof(buf), "%s", v);
+	sep = strpbrk(buf, "/ ");
+	if (n && v[n - 1] == '%' && n < sizeof(buf)) {
+		buf[n - 1] = '\0';
+		if (parse_number(buf, count_units, &quota) || quota < 1 || quota > 10000)
+			goto bad;
+		quota *= 1000; /* 1% of 100000 us */
+	} else if (sep && n < sizeof(buf)) {
+		*sep = '\0';
+		if (parse_number(buf, count_units, &quota) || parse_number(sep + 1, count_units, &period) ||
+		    period < 1000 || period > 1000000 || quota < 1000 || quota > 1000000ull * 1000000)
+			goto bad;
+	} else
+		goto bad;
+	l->p->cg_cpu_quota = quota;
+	l->p->cg_cpu_period = period;
+	return 0;
+bad:
+	fail(l, "[cgroup] cpu_max = %s: expected %s", v,
+	     "a percentage of one CPU from 1% to 10000%, or QUOTA/PERIOD in microseconds (period 1000 to "
+	     "1000000, quota from 1000)");
+	return -1;
+}
+
 static const struct key keys[] = {
     {"policy", "include", set_include, 0, 0, 0, 0},
     {"exec", "env", set_env, 0, AT(env), 0},
@@ -863,13 +930,19 @@ static const struct key keys[] = {
     {"landlock", "best_effort", set_tri, 0, AT(ll_best_effort), 0},
     {"landlock", "log", set_tri, 0, AT(ll_log), 0},
     {"landlock", "domain", set_tri, 0, AT(ll_domain), 0},
+    {"cgroup", "memory_max", set_cg_size, 0, AT(cg_memory_max), 0},
+    {"cgroup", "memory_high", set_cg_size, 0, AT(cg_memory_high), 0},
+    {"cgroup", "memory_swap_max", set_cg_size, 0, AT(cg_memory_swap_max), 0},
+    {"cgroup", "cpu_max", set_cg_cpu_max, 0, AT(cg_cpu_quota), 0},
+    {"cgroup", "cpu_weight", set_cg_count, 0, AT(cg_cpu_weight), 10000},
+    {"cgroup", "pids_max", set_cg_count, 0, AT(cg_pids_max), 4194304},
     {"log", "format", set_log_format, 0, AT(log_format), 0},
     {"log", "target", set_log_target, 0, AT(log_target), 1},
 };
 
 static const char *const sections[] = {
-    "policy",  "exec",	     "identity",   "limits", "capabilities",
-    "seccomp", "filesystem", "namespaces", "log",    "landlock",
+    "policy",	  "exec",	"identity", "limits",	"capabilities", "seccomp",
+    "filesystem", "namespaces", "log",	    "landlock", "cgroup",
 };
 
 static int known_section(const char *s)

@@ -109,6 +109,14 @@ struct policy {
 	SETTING(enum tri, ll_best_effort);
 	SETTING(enum tri, ll_log);
 	SETTING(enum tri, ll_domain);
+	/* [cgroup] (wrapper/cgroup.c); sizes in bytes, times in microseconds */
+	SETTING(uint64_t, cg_memory_max);
+	SETTING(uint64_t, cg_memory_high);
+	SETTING(uint64_t, cg_memory_swap_max);
+	SETTING(uint64_t, cg_cpu_quota);
+	uint64_t cg_cpu_period;
+	SETTING(unsigned, cg_cpu_weight);
+	SETTING(unsigned, cg_pids_max);
 	/* [log] */
 	SETTING(enum log_format, log_format);
 	SETTING(char *, log_target);

@@ -28,6 +28,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -327,6 +329,9 @@ void sup_kill_tree(int sig)
 
 	for (size_t i = 0; i < n; i++)
 		(void)kill(pids[i], sig);
+	for (size_t i = 0; i < nhooks && sig == SIGKILL; i++)
+		if (hooks[i].kill)
+			hooks[i].kill(hooks[i].arg);
 }
 
 /* The state of the supervision, for the exit rule. */
@@ -347,6 +352,7 @@ static bool reap(struct sup_state *s)
 {
 	int st;
 	pid_t p;
+	bool gone;
 
 	while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
 		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
@@ -366,11 +372,13 @@ static bool reap(struct sup_state *s)
 			s->any_after = true;
 		}
 	}
+	/* Read before the kill below, whose hooks may set errno. */
+	gone = p < 0 && errno == ECHILD;
 	/* A failed service takes what it started with it: killed at each
 	 * pass, so that what a dying process forked goes too. */
 	if (s->main_done && s->main_status != 0)
 		sup_kill_tree(SIGKILL);
-	return p < 0 && errno == ECHILD;
+	return gone;
 }
 
 static void forward(const struct signalfd_siginfo *si, const struct sup_state *s)
@@ -470,8 +478,28 @@ static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 	}
 }
 
+/*
+ * fork(2), the child born in the cgroup v2 group @cgfd. Moving a process
+ * afterwards through cgroup.procs takes the kernel's global
+ * cgroup_threadgroup_rwsem for writing, which waits for an RCU grace
+ * period (measured 1 to 15 ms here); a fork into the group does not.
+ * The process is single-threaded: nothing of glibc's fork is missed.
+ * Without clone3 (before Linux 5.7) it is a plain fork, and the child
+ * moves itself.
+ */
+static pid_t fork_into(int cgfd)
+{
+	struct clone_args ca = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (__u64)cgfd};
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+
+	if (pid < 0 && errno == ENOSYS)
+		return fork();
+	return (pid_t)pid;
+}
+
 pid_t sup_start(struct plan *pl)
 {
+	int cgfd = -1;
 	sigset_t set, old;
 	pid_t sup = getpid();
 
@@ -490,9 +518,21 @@ pid_t sup_start(struct plan *pl)
 	 * child ran past a late deadline as root: late mode failed open). */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0))
 		die(EXIT_HARDEN, "supervisor: PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
-	service = fork();
-	if (service < 0)
-		die(EXIT_HARDEN, "supervisor: fork: %s", strerror(errno));
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i].prefork)
+			cgfd = hooks[i].prefork(hooks[i].arg);
+	service = cgfd >= 0 ? fork_into(cgfd) : fork();
+	if (service < 0) {
+		int err = errno;
+
+		/* Undo what a prefork hook made (a cgroup): nobody else will. */
+		for (size_t i = 0; i < nhooks; i++)
+			if (hooks[i].prefork && hooks[i].finished)
+				hooks[i].finished(EXIT_HARDEN, hooks[i].arg);
+		die(EXIT_HARDEN, "supervisor: fork: %s", strerror(err));
+	}
+	if (cgfd >= 0)
+		close(cgfd);
 	if (service == 0) {
 		child_side(pl, sup, &old);
 		return 0;

@@ -46,6 +46,12 @@ struct sup_hook {
 	void (*readable)(int fd, void *arg);
 	/* Once, when the service's whole tree has ended, before the exit (clean up). */
 	void (*finished)(int status, void *arg);
+	/* When the supervisor kills the tree (a failed service): kill what
+	 * the control holds as well (a cgroup's members, forks in flight). */
+	void (*kill)(void *arg);
+	/* In harden-exec, just before the fork: a cgroup v2 group's descriptor
+	 * for the service to be born in (clone3 CLONE_INTO_CGROUP), or -1. */
+	int (*prefork)(void *arg);
 };
 
 /* A control needs the supervisor; @why names it in the log. */

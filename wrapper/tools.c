@@ -10,6 +10,7 @@
 #include "tools.h"
 #include "mounts.h"
 #include "ns.h"
+#include "cgroup.h"
 #include "../core/log.h"
 #include "../core/sysnames.h"
 #include "landlock.h"
@@ -298,6 +299,28 @@ static void landlock_verify(const struct plan *pl)
 	       pl->landlock.domain ? "planned; not shown by the kernel" : "no domain planned");
 }
 
+/* [cgroup] for check: the limits and the files they go to (wrapper/cgroup.c). */
+static void json_cgroup(void)
+{
+	char buf[1024];
+
+	cgroup_describe(buf, sizeof(buf));
+	printf("},\"cgroup\":{\"limits\":");
+	if (buf[0])
+		jstr(buf);
+	else
+		printf("null");
+}
+
+static void check_cgroup(void)
+{
+	char buf[1024];
+
+	cgroup_describe(buf, sizeof(buf));
+	step("cgroup");
+	printf("%s\n", buf[0] ? buf : "none");
+}
+
 int tool_check(int argc, char **argv)
 {
 	static struct policy pol;
@@ -337,6 +360,7 @@ int tool_check(int argc, char **argv)
 			printf("%s\"%s\":[\"%s\",\"%s\"]", first ? "" : ",", limit_name(r), a, b);
 			first = 0;
 		}
+		json_cgroup();
 		printf("}");
 		check_isolation(&pl, true);
 		printf(",\"filesystem\":{\"chroot\":");
@@ -424,6 +448,7 @@ int tool_check(int argc, char **argv)
 		first = 0;
 	}
 	printf("%s\n", first ? "unchanged" : "");
+	check_cgroup();
 	check_isolation(&pl, false);
 	printf("chroot %s; workdir %s\n", p->chroot ? p->chroot : "none",
 	       p->workdir ? p->workdir : "unchanged");
@@ -716,6 +741,12 @@ int tool_audit(int argc, char **argv)
 		: "allowed (memory may leak to disk)");
 	add("process-limit", 2, p->limits[RLIMIT_NPROC].at.file ? 0 : 1,
 	    p->limits[RLIMIT_NPROC].at.file ? "nproc limited" : "no nproc limit (fork bombs)");
+	add("cgroup", 2,
+	    (p->cg_memory_max_at.file ? 0 : 0.5) +
+		(p->cg_pids_max_at.file || p->cg_cpu_quota_at.file ? 0 : 0.5),
+	    "%s",
+	    cgroup_wanted(p) ? "[cgroup] limits the group (memory_max and pids_max or cpu_max count)"
+			     : "no [cgroup] limits (memory, CPU and fork bombs unbounded as a group)");
 	add("descriptor-limit", 1, p->limits[RLIMIT_NOFILE].at.file ? 0 : 1,
 	    p->limits[RLIMIT_NOFILE].at.file ? "nofile limited" : "nofile inherited");
 	add("environment", 2, p->env == ENV_CLEAR ? 0 : 1,
@@ -1057,6 +1088,17 @@ static int root_holds(const char *root, const char *want)
  * stricter), 1 weaker (a mismatch), 2 the policy is invalid, 3 the
  * process is gone or cannot be read, 125 a usage error.
  */
+/* [cgroup]: the limits of the live groups named by /proc/PID/cgroup. */
+static void cgroup_mismatch(const char *text)
+{
+	mismatch("%s", text);
+}
+
+static void verify_cgroup(const char *pid)
+{
+	cgroup_verify((pid_t)atoi(pid), cgroup_mismatch);
+}
+
 int tool_verify(int argc, char **argv)
 {
 	static struct policy pol;
@@ -1085,6 +1127,7 @@ int tool_verify(int argc, char **argv)
 	verify_limits(&pl, o.pid);
 	if (ns_verify(&pl, o.pid))
 		mismatch("%s", ns_verify(&pl, o.pid));
+	verify_cgroup(o.pid);
 	snprintf(path, sizeof(path), "/proc/%s/root", o.pid);
 	n = readlink(path, root, sizeof(root) - 1);
 	if (n < 0 && (errno == EACCES || errno == EPERM) && !pol.chroot)

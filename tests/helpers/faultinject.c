@@ -224,6 +224,7 @@ FAILING(pid_t, setsid, (void), (), 0)
 FAILING(int, sigprocmask, (int how, const sigset_t *s, sigset_t *o), (how, s, o), how)
 FAILING(int, execve, (const char *p, char *const a[], char *const e[]), (p, a, e), 0)
 FAILING(pid_t, fork, (void), (), 0)
+FAILING(int, mkdir, (const char *p, mode_t m), (p, m), 0)
 FAILING(int, memfd_create, (const char *n, unsigned int f), (n, f), f)
 /* namespaces and the jail (wrapper/ns.c, mounts.c) */
 FAILING(int, unshare, (int flags), (flags), flags)
