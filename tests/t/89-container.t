@@ -5,6 +5,10 @@
 # containers live in this test's own folder and go with it.
 . "$(dirname "$0")/../lib.sh"
 need_root
+if [ "${HARDEN_BUILD:-build}" != build ]; then
+	echo "1..0 # SKIP a sanitizer build's harden-exec needs its runtime libraries, which the image lacks (the plain build runs this test)"
+	exit 0
+fi
 for c in podman runc mmdebstrap; do
 	if ! command -v $c >/dev/null; then
 		echo "1..0 # SKIP needs $c (scripts/install-deps --containers)"
