@@ -132,7 +132,7 @@ else
 	unlike "$w" "Non-2xx|Socket errors" "nginx (profile): no error under wrk"
 	verify_holds nginx "$P/nginx.ini" "${NGINX_PID:-0}"
 	is "$(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" "www-data" "nginx (profile): workers run as www-data"
-	audit_at_most nginx "$P/nginx.ini" 1.6
+	audit_at_most nginx "$P/nginx.ini" 1.7
 	stop "$NGINX_PID"
 	nginx_run baseline --baseline
 	is "$(ps -o user= -p "${NGINX_PID:-0}" | tr -d ' ') $(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" \
@@ -178,7 +178,7 @@ else
 	wait_for 10 test -s "$T/redis/dump.rdb"
 	is "$?" 0 "redis (profile): the background save wrote dump.rdb"
 	verify_holds redis "$P/redis-server.ini" "$REDIS_PID"
-	audit_at_most redis "$P/redis-server.ini" 1.4
+	audit_at_most redis "$P/redis-server.ini" 1.6
 	stop "$REDIS_PID"
 	redis_run baseline --baseline
 	verify_holds "redis (baseline), root reading its 0640 redis.conf" "$T/baseline.ini" "$REDIS_PID"
@@ -211,7 +211,7 @@ else
 	verify_holds memcached "$P/memcached.ini" "$pid"
 	is "$(awk '/^Max open files/ { print $4, $5 }' "/proc/$pid/limits")" "1024 1024" \
 		"memcached (profile): nofile as the profile sets it"
-	audit_at_most memcached "$P/memcached.ini" 1.4
+	audit_at_most memcached "$P/memcached.ini" 1.6
 	stop "$pid"
 	# Debian's own wrapper, as its unit runs it: root, -u memcache.
 	grep -v '^logfile' /etc/memcached.conf | sed "s#^-P .*#-P $T/mc/memcached.pid#" >"$T/mc/memcached.conf"
@@ -255,7 +255,7 @@ else
 	like "$b" "number of failed transactions: 0 " "postgresql (profile): pgbench for 2 s, no failed transaction" ||
 		diag "$b"
 	verify_holds postgresql "$P/postgresql.ini" "${PG_PID:-0}"
-	audit_at_most postgresql "$P/postgresql.ini" 1.4
+	audit_at_most postgresql "$P/postgresql.ini" 1.6
 	stop "$PG_PID"
 	pg_ctl_run baseline --baseline
 	stop "$PG_PID"
@@ -314,7 +314,7 @@ else
 	like "$out" "Seccomp: 2" "sshd (profile): the login inherits the filter"
 	like "$out" "CapEff: 0000000000000000" "sshd (profile): a root login holds no effective capability"
 	verify_holds sshd "$P/openssh-server.ini" "$SSHD_PID"
-	audit_at_most sshd "$P/openssh-server.ini" 4.5
+	audit_at_most sshd "$P/openssh-server.ini" 4.6
 	stop "$SSHD_PID"
 	sshd_run baseline --baseline
 	verify_holds "sshd (baseline)" "$T/baseline.ini" "$SSHD_PID"
@@ -345,7 +345,7 @@ else
 		skip "wrk missing: $NEED" "http.server (profile): wrk"
 	fi
 	verify_holds http.server "$P/http-server.ini" "$HS_PID"
-	audit_at_most http.server "$P/http-server.ini" 1.6
+	audit_at_most http.server "$P/http-server.ini" 1.7
 	stop "$HS_PID"
 	hs_run baseline --baseline
 	verify_holds "http.server (baseline), root on port 80" "$T/baseline.ini" "$HS_PID"
