@@ -508,8 +508,8 @@ static void apply_seccomp(const struct plan *pl)
 			  plan_allowed(pl));
 	/* learn: the listener stays open, close-on-exec, for the supervisor
 	 * to take with pidfd_getfd while this process waits in execve. */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0,
-		    &prog) < 0)
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    pl->filter_flags | (pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0), &prog) < 0)
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");
 }

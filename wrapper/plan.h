@@ -54,6 +54,7 @@ struct plan {
 	/* 10. seccomp */
 	struct sock_filter *bpf; /* NULL: no filter */
 	size_t bpf_len;
+	unsigned filter_flags; /* SECCOMP_FILTER_FLAG_LOG with [log] kernel = yes */
 
 	/* late application (apply = main|listen|accept|ready) */
 	int late; /* enum apply_mode; 0: everything at exec */
