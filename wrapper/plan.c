@@ -741,6 +741,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		build_spec(&spec, pl, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
+		memcpy(pl->actions, spec.action, sizeof(pl->actions));
 		if (p->early_deny_at.file) {
 			build_spec(&spec, pl, NULL, &p->early_deny, action, false, false);
 			pl->bpf = compile(&spec, &pl->bpf_len, &p->early_deny_at);
@@ -754,6 +755,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		build_spec(&spec, pl, allow, &p->deny, action, false, true);
 		pl->bpf = compile(&spec, &pl->bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
+		memcpy(pl->actions, spec.action, sizeof(pl->actions));
 		check_execve(pl->bpf, pl->bpf_len, o);
 	}
 }

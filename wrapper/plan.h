@@ -66,6 +66,7 @@ struct plan {
 	int handoff_fd; /* sealed memfd, -1: none */
 	uint32_t expected_filters;
 	uint8_t checks[FILTER_NR_MAX]; /* argument checks of the (late, or only) filter */
+	uint32_t actions[FILTER_NR_MAX]; /* its verdicts, before any argument check */
 	unsigned deadline_ms;
 	bool dry;
 	bool learn; /* the filter reports to a listener (harden-exec learn) */

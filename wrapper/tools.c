@@ -180,6 +180,33 @@ static void action_text(uint32_t action, char *buf, size_t len)
 
 /* ---- check ---- */
 
+/* The argument rules the policy sets, as given: a line each, or JSON
+ * members ("ioctl":[...]) of the seccomp object. */
+static void check_argument_rules(const struct policy *p, int json)
+{
+	const struct {
+		const char *key;
+		const struct origin *at;
+		const struct strlist *l;
+	} rules[] = {{"ioctl", &p->ioctls_at, &p->ioctls},
+		     {"prctl", &p->prctls_at, &p->prctls},
+		     {"socket_types", &p->socket_types_at, &p->socket_types},
+		     {"clone_flags", &p->clone_flags_at, &p->clone_flags}};
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		if (!rules[i].at->file)
+			continue;
+		if (json) {
+			printf(",\"%s\":", rules[i].key);
+			jlist(rules[i].l);
+			continue;
+		}
+		list_text(rules[i].l, buf, sizeof(buf));
+		printf("                %s only %s\n", rules[i].key, buf);
+	}
+}
+
 /*
  * A call the allow-list holds that deny or early_deny takes away again:
  * with a learned list that is a call the program was seen making, so
@@ -316,6 +343,7 @@ int tool_check(int argc, char **argv)
 			if (pl.late)
 				printf(",\"early_instructions\":%zu,\"deadline_ms\":%u", pl.bpf_len,
 				       pl.deadline_ms);
+			check_argument_rules(p, 1);
 			printf("}");
 		} else
 			printf("null");
@@ -384,6 +412,7 @@ int tool_check(int argc, char **argv)
 		if (pl.late)
 			printf(" (early filter %zu instructions, deadline %ums)", pl.bpf_len, pl.deadline_ms);
 		printf("\n");
+		check_argument_rules(p, 0);
 	} else
 		printf(" 7 seccomp       none\n");
 	printf(" 8 exec          the command%s\n",
@@ -442,6 +471,42 @@ static double set_allowed(const struct plan *pl, const char *set)
 		open += a == SECCOMP_RET_ALLOW || a == SECCOMP_RET_LOG;
 	}
 	return total ? (double)open / total : 0;
+}
+
+/*
+ * The argument rules: a syscall that is allowed whatever its arguments
+ * exposes all it can do (ioctl a little less: TIOCSTI and TIOCLINUX are
+ * always refused); an allow-list of its arguments exposes a share that
+ * grows with the list; a refused syscall nothing.
+ */
+static void audit_argument_rules(const struct plan *pl)
+{
+	const struct policy *p = pl->pol;
+	const struct {
+		const char *check, *syscall;
+		const struct strlist *l;
+		double open;
+	} rules[] = {{"ioctl-requests", "ioctl", p->ioctls_at.file ? &p->ioctls : NULL, 0.6},
+		     {"prctl-options", "prctl", p->prctls_at.file ? &p->prctls : NULL, 1},
+		     {"socket-types", "socket", p->socket_types_at.file ? &p->socket_types : NULL, 1},
+		     {"clone-flags", "clone", p->clone_flags_at.file ? &p->clone_flags : NULL, 1}};
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		int nr = sysname_nr(rules[i].syscall);
+		uint32_t a = nr >= 0 ? pl->actions[nr] & SECCOMP_RET_ACTION_FULL : 0;
+		bool filtered = pl->bpf || pl->late_bpf;
+		bool rule = rules[i].l && nr >= 0 && pl->checks[nr];
+		double n = rules[i].l ? (double)rules[i].l->n : 0;
+
+		if (filtered && a != SECCOMP_RET_ALLOW && a != SECCOMP_RET_LOG)
+			add(rules[i].check, 1, 0, "%s refused", rules[i].syscall);
+		else if (rule)
+			add(rules[i].check, 1, 0.1 + 0.4 * (n < 32 ? n : 32) / 32, "%s: %.0f allowed",
+			    rules[i].syscall, n);
+		else
+			add(rules[i].check, 1, rules[i].open, "%s allowed whatever its arguments",
+			    rules[i].syscall);
+	}
 }
 
 /*
@@ -579,6 +644,7 @@ int tool_audit(int argc, char **argv)
 	    p->mdwe == TRI_YES ? "W+X memory refused" : "W+X memory allowed");
 	add("personality", 2, p->lock_personality == TRI_YES ? 0 : 1,
 	    p->lock_personality == TRI_YES ? "locked" : "personality changes allowed");
+	audit_argument_rules(&pl);
 	add("late-window", 5, pl.late ? 0.4 : 0,
 	    pl.late ? "the service's initialisation runs before the filter (early filter %s)"
 		    : "filter before exec",
