@@ -15,6 +15,7 @@
 #include "sets.h"
 #include "users.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -1060,4 +1061,301 @@ int tool_verify(int argc, char **argv)
 		for (int i = 0; i < mismatches && i < 64; i++)
 			printf("mismatch: %s\n", mismatch_text[i]);
 	return mismatches ? 1 : 0;
+}
+
+/* ---- explain ---- */
+
+/* One refused call to explain: from a kernel record or given by hand. */
+struct refusal {
+	long nr;
+	char pid[16], comm[64], exe[256], code[16], arch[16];
+};
+
+/* The value of " KEY=" in an audit line, quotes removed; "" if absent. */
+static void record_field(const char *line, const char *key, char *out, size_t len)
+{
+	size_t k = strlen(key);
+	const char *p = line;
+
+	out[0] = '\0';
+	for (; (p = strstr(p, key)); p += k)
+		if (p == line || p[-1] == ' ')
+			break;
+	if (!p)
+		return;
+	p += k;
+	if (*p == '"')
+		p++;
+	snprintf(out, len, "%.*s", (int)strcspn(p, "\" \n"), p);
+}
+
+/*
+ * A kernel seccomp record (`type=1326 ... syscall=N` from dmesg,
+ * `type=SECCOMP ... syscall=N` from audit.log), or else a syscall's
+ * number or name. Returns 1 with @r filled, 0 for a line that holds no
+ * seccomp record (other kernel lines), -1 for an unknown word.
+ */
+static int parse_refusal(const char *in, struct refusal *r)
+{
+	char nr[24], word[64];
+
+	memset(r, 0, sizeof(*r));
+	record_field(in, "syscall=", nr, sizeof(nr));
+	if (*nr) {
+		if (strstr(in, "type=") && !strstr(in, "type=1326") && !strstr(in, "type=SECCOMP"))
+			return 0; /* an audit record of another kind */
+		record_field(in, "pid=", r->pid, sizeof(r->pid));
+		record_field(in, "comm=", r->comm, sizeof(r->comm));
+		record_field(in, "exe=", r->exe, sizeof(r->exe));
+		record_field(in, "code=", r->code, sizeof(r->code));
+		record_field(in, "arch=", r->arch, sizeof(r->arch));
+		r->nr = strtol(nr, NULL, 10);
+		return 1;
+	}
+	if (sscanf(in, " %63s", word) != 1)
+		return 0;
+	if (isdigit((unsigned char)word[0])) {
+		char *end;
+
+		r->nr = strtol(word, &end, 10);
+		return *end ? -1 : 1;
+	}
+	r->nr = sysname_nr(word);
+	return r->nr < 0 ? -1 : 1;
+}
+
+/* The first item of @l whose expansion holds @nr, or NULL. */
+static const char *item_holding(const struct strlist *l, long nr)
+{
+	static bool member[FILTER_NR_MAX];
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct strlist one = {&l->v[i], 1};
+
+		memset(member, 0, sizeof(member));
+		plan_expand(&one, member);
+		if (member[nr])
+			return l->v[i];
+	}
+	return NULL;
+}
+
+static const char *rule_key(uint8_t chk)
+{
+	switch (chk) {
+	case CHK_IOCTL_LIST:
+		return "ioctl";
+	case CHK_PRCTL_LIST:
+		return "prctl";
+	case CHK_SOCKET_TYPE:
+	case CHK_SOCKET_BOTH:
+		return "socket_types (and address_families)";
+	case CHK_SOCKET_AF:
+		return "address_families";
+	case CHK_CLONE_MASK:
+		return "clone_flags (and restrict_namespaces)";
+	case CHK_NAMESPACES:
+	case CHK_SETNS:
+		return "restrict_namespaces";
+	case CHK_MMAP_WX:
+	case CHK_PROT_EXEC:
+	case CHK_SHM_EXEC:
+		return "memory_deny_write_execute";
+	case CHK_PERSONALITY:
+		return "lock_personality (or memory_deny_write_execute)";
+	case CHK_IOCTL_TTY:
+		return "the built-in TIOCSTI/TIOCLINUX rule";
+	}
+	return "the late filter's SIGSYS rule";
+}
+
+/*
+ * Why the policy refuses @nr, into @why, and the line that would allow
+ * it into @fix ("" when no line can). Returns the verdict.
+ */
+static uint32_t explain_verdict(const struct plan *pl, long nr, const char *name, char *why, size_t wlen,
+				char *fix, size_t flen)
+{
+	const struct policy *p = pl->pol;
+	const char *item;
+	uint32_t a = pl->actions[nr], kind = a & SECCOMP_RET_ACTION_FULL;
+
+	fix[0] = '\0';
+	if (!pl->bpf && !pl->late_bpf) {
+		snprintf(why, wlen, "the policy has no seccomp filter: not refused by it");
+		return SECCOMP_RET_ALLOW;
+	}
+	if (!strcmp(name, "clone3") || !strncmp(name, "io_uring_", 9)) {
+		snprintf(why, wlen, "answered ENOSYS by every filter (%s)",
+			 name[0] == 'c' ? "its flags lie in memory no filter reads; libc falls back on clone"
+					: "io_uring does I/O no filter sees");
+		return a;
+	}
+	if (kind == SECCOMP_RET_ALLOW || kind == SECCOMP_RET_LOG) {
+		if (pl->checks[nr])
+			snprintf(why, wlen, "allowed, but %s refuses some of its arguments (EPERM)",
+				 rule_key(pl->checks[nr]));
+		else if (pl->late && pl->bpf && (item = item_holding(&p->early_deny, nr)))
+			snprintf(why, wlen, "refused until the trigger by early_deny at %s:%d (%s)",
+				 p->early_deny_at.file, p->early_deny_at.line, item);
+		else
+			snprintf(why, wlen, "allowed by this policy: the refusal came from another filter");
+		return a;
+	}
+	if ((item = item_holding(&p->deny, nr))) {
+		snprintf(why, wlen, "refused by deny at %s:%d (%s)", p->deny_at.file, p->deny_at.line, item);
+		if (!strcmp(item, name) || isdigit((unsigned char)item[0]))
+			snprintf(fix, flen, "remove %s from deny at %s:%d", item, p->deny_at.file,
+				 p->deny_at.line);
+		else
+			snprintf(fix, flen, "take %s out of deny at %s:%d (%s is one of its members)", item,
+				 p->deny_at.file, p->deny_at.line, name);
+		return a;
+	}
+	if (pl->jailed && !strcmp(name, "open_by_handle_at")) {
+		snprintf(why, wlen, "refused in a chroot: a file handle reaches outside it");
+		return a;
+	}
+	if (p->allow_at.file) {
+		snprintf(why, wlen, "not in the allow list at %s:%d", p->allow_at.file, p->allow_at.line);
+		snprintf(fix, flen, "allow += %s", name);
+		return a;
+	}
+	snprintf(why, wlen, "refused by the filter");
+	return a;
+}
+
+static void explain_one(const struct plan *pl, const struct refusal *r, int json)
+{
+	const char *name = r->nr >= 0 && r->nr < FILTER_NR_MAX ? sysname_name((int)r->nr) : NULL;
+	char why[512] = "", fix[512] = "", act[32] = "", num[24];
+	const char *sets[64];
+	size_t nsets = 0;
+	bool foreign = *r->arch && strtoul(r->arch, NULL, 16) != filter_native_arch();
+
+	if (name && !foreign)
+		for (int i = 0; sysset_table[i].name && nsets < 64; i++)
+			if (sysset_bits[i][r->nr / 8] >> (r->nr % 8) & 1)
+				sets[nsets++] = sysset_table[i].name;
+	snprintf(num, sizeof(num), "%ld", r->nr);
+	if (foreign)
+		snprintf(why, sizeof(why), "arch %s is not this machine's: every filter kills it", r->arch);
+	else if (r->nr >= 0x40000000L && r->nr < 0x80000000L)
+		snprintf(why, sizeof(why), "an x32 call (%ld | 0x40000000): every filter kills it",
+			 r->nr - 0x40000000L);
+	else if (!name)
+		snprintf(why, sizeof(why), "not a syscall this build knows: every filter answers ENOSYS");
+	else if (pl)
+		action_text(explain_verdict(pl, r->nr, name, why, sizeof(why), fix, sizeof(fix)), act,
+			    sizeof(act));
+	if (json) {
+		printf("{\"nr\":%ld,\"name\":", r->nr);
+		jstr(name && !foreign ? name : "");
+		printf(",\"sets\":[");
+		for (size_t i = 0; i < nsets; i++) {
+			printf("%s", i ? "," : "");
+			jstr(sets[i]);
+		}
+		printf("],\"pid\":");
+		jstr(r->pid);
+		printf(",\"exe\":");
+		jstr(r->exe);
+		printf(",\"policy_action\":");
+		jstr(act);
+		printf(",\"why\":");
+		jstr(why);
+		printf(",\"fix\":");
+		jstr(fix);
+		printf("}\n");
+		return;
+	}
+	printf("syscall %ld: %s", r->nr, name && !foreign ? name : "?");
+	if (*r->pid)
+		printf(" (pid %s%s%s%s%s)", r->pid, *r->comm ? " " : "", r->comm, *r->exe ? " " : "", r->exe);
+	if (*r->code) {
+		char k[32];
+
+		printf(", kernel action %s", filter_action_name((uint32_t)strtoul(r->code, NULL, 16), k, sizeof(k)));
+	}
+	printf("\n");
+	if (nsets) {
+		printf("  sets:");
+		for (size_t i = 0; i < nsets; i++)
+			printf(" %s", sets[i]);
+		printf("\n");
+	}
+	if (*why)
+		printf("  %s%s%s%s\n", pl && name && !foreign ? "policy: " : "", act, *act ? ": " : "", why);
+	if (*fix && !strncmp(fix, "allow += ", 9))
+		printf("  to allow it, add to a policy that includes %s:\n    [seccomp]\n    %s\n  or add %s to "
+		       "allow at %s:%d\n",
+		       pl->pol->allow_at.file, fix, name, pl->pol->allow_at.file, pl->pol->allow_at.line);
+	else if (*fix)
+		printf("  to allow it, %s\n", fix);
+}
+
+/*
+ * explain [POLICY] [RECORD | NR | NAME ...] [--json]: name a refused
+ * call and say which line of POLICY refused it. Without words, reads
+ * stdin, where lines that hold no seccomp record (the rest of dmesg) are
+ * passed over. The first word is the policy when it is `baseline` or a
+ * file that exists.
+ */
+int tool_explain(int argc, char **argv)
+{
+	static const char usage[] = "explain [POLICY] [RECORD | NR | NAME ...] [--json]";
+	static struct policy pol;
+	static struct plan pl;
+	const struct plan *plp = NULL;
+	int json = 0, first = 1, status = 0, found = 0;
+	char line[4096];
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: harden-exec %s\n", usage);
+			return 0;
+		}
+	for (int i = 1; i < argc; i++) {
+		struct refusal r;
+
+		if (!strcmp(argv[i], "--json"))
+			continue;
+		if (first && (!strcmp(argv[i], "baseline") || !access(argv[i], F_OK))) {
+			load(argv[i], &pol, &pl, 2);
+			plp = &pl;
+			first = 0;
+			continue;
+		}
+		first = 0;
+		if (parse_refusal(argv[i], &r) <= 0) {
+			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n", argv[i]);
+			status = 2;
+			continue;
+		}
+		explain_one(plp, &r, json);
+		found = 1;
+	}
+	if (found || status)
+		return status;
+	while (fgets(line, sizeof(line), stdin)) {
+		struct refusal r;
+		int rc = parse_refusal(line, &r);
+
+		if (rc > 0) {
+			explain_one(plp, &r, json);
+			found = 1;
+		} else if (rc < 0 && !strstr(line, "audit") && !strchr(line, '[')) {
+			line[strcspn(line, "\n")] = '\0';
+			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n", line);
+			status = 2;
+		}
+	}
+	if (!found && !status) {
+		fprintf(stderr, "harden-exec: explain: no seccomp record, number or name read (usage: harden-exec %s)\n",
+			usage);
+		return 2;
+	}
+	return status;
 }
