@@ -1275,7 +1275,12 @@ static void explain_one(const struct plan *pl, const struct refusal *r, int json
 	if (*r->code) {
 		char k[32];
 
-		printf(", kernel action %s", filter_action_name((uint32_t)strtoul(r->code, NULL, 16), k, sizeof(k)));
+		uint32_t code = (uint32_t)strtoul(r->code, NULL, 16);
+
+		/* The kernel logs the action without its errno value. */
+		printf(", kernel action %s",
+		       (code & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO ? "errno"
+									     : filter_action_name(code, k, sizeof(k)));
 	}
 	printf("\n");
 	if (nsets) {
