@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "sets.h"
 #include "users.h"
+#include "violations.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -1124,107 +1125,6 @@ static int parse_refusal(const char *in, struct refusal *r)
 	return r->nr < 0 ? -1 : 1;
 }
 
-/* The first item of @l whose expansion holds @nr, or NULL. */
-static const char *item_holding(const struct strlist *l, long nr)
-{
-	static bool member[FILTER_NR_MAX];
-
-	for (size_t i = 0; i < l->n; i++) {
-		struct strlist one = {&l->v[i], 1};
-
-		memset(member, 0, sizeof(member));
-		plan_expand(&one, member);
-		if (member[nr])
-			return l->v[i];
-	}
-	return NULL;
-}
-
-static const char *rule_key(uint8_t chk)
-{
-	switch (chk) {
-	case CHK_IOCTL_LIST:
-		return "ioctl";
-	case CHK_PRCTL_LIST:
-		return "prctl";
-	case CHK_SOCKET_TYPE:
-	case CHK_SOCKET_BOTH:
-		return "socket_types (and address_families)";
-	case CHK_SOCKET_AF:
-		return "address_families";
-	case CHK_CLONE_MASK:
-		return "clone_flags (and restrict_namespaces)";
-	case CHK_NAMESPACES:
-	case CHK_SETNS:
-		return "restrict_namespaces";
-	case CHK_MMAP_WX:
-	case CHK_PROT_EXEC:
-	case CHK_SHM_EXEC:
-		return "memory_deny_write_execute";
-	case CHK_PERSONALITY:
-		return "lock_personality (or memory_deny_write_execute)";
-	case CHK_IOCTL_TTY:
-		return "the built-in TIOCSTI/TIOCLINUX rule";
-	}
-	return "the late filter's SIGSYS rule";
-}
-
-/*
- * Why the policy refuses @nr, into @why, and the line that would allow
- * it into @fix ("" when no line can). Returns the verdict.
- */
-static uint32_t explain_verdict(const struct plan *pl, long nr, const char *name, char *why, size_t wlen,
-				char *fix, size_t flen)
-{
-	const struct policy *p = pl->pol;
-	const char *item;
-	uint32_t a = pl->actions[nr], kind = a & SECCOMP_RET_ACTION_FULL;
-
-	fix[0] = '\0';
-	if (!pl->bpf && !pl->late_bpf) {
-		snprintf(why, wlen, "the policy has no seccomp filter: not refused by it");
-		return SECCOMP_RET_ALLOW;
-	}
-	if (!strcmp(name, "clone3") || !strncmp(name, "io_uring_", 9)) {
-		snprintf(why, wlen, "answered ENOSYS by every filter (%s)",
-			 name[0] == 'c' ? "its flags lie in memory no filter reads; libc falls back on clone"
-					: "io_uring does I/O no filter sees");
-		return a;
-	}
-	if (kind == SECCOMP_RET_ALLOW || kind == SECCOMP_RET_LOG) {
-		if (pl->checks[nr])
-			snprintf(why, wlen, "allowed, but %s refuses some of its arguments (EPERM)",
-				 rule_key(pl->checks[nr]));
-		else if (pl->late && pl->bpf && (item = item_holding(&p->early_deny, nr)))
-			snprintf(why, wlen, "refused until the trigger by early_deny at %s:%d (%s)",
-				 p->early_deny_at.file, p->early_deny_at.line, item);
-		else
-			snprintf(why, wlen, "allowed by this policy: the refusal came from another filter");
-		return a;
-	}
-	if ((item = item_holding(&p->deny, nr))) {
-		snprintf(why, wlen, "refused by deny at %s:%d (%s)", p->deny_at.file, p->deny_at.line, item);
-		if (!strcmp(item, name) || isdigit((unsigned char)item[0]))
-			snprintf(fix, flen, "remove %s from deny at %s:%d", item, p->deny_at.file,
-				 p->deny_at.line);
-		else
-			snprintf(fix, flen, "take %s out of deny at %s:%d (%s is one of its members)", item,
-				 p->deny_at.file, p->deny_at.line, name);
-		return a;
-	}
-	if (pl->jailed && !strcmp(name, "open_by_handle_at")) {
-		snprintf(why, wlen, "refused in a chroot: a file handle reaches outside it");
-		return a;
-	}
-	if (p->allow_at.file) {
-		snprintf(why, wlen, "not in the allow list at %s:%d", p->allow_at.file, p->allow_at.line);
-		snprintf(fix, flen, "allow += %s", name);
-		return a;
-	}
-	snprintf(why, wlen, "refused by the filter");
-	return a;
-}
-
 static void explain_one(const struct plan *pl, const struct refusal *r, int json)
 {
 	const char *name = r->nr >= 0 && r->nr < FILTER_NR_MAX ? sysname_name((int)r->nr) : NULL;
@@ -1246,7 +1146,7 @@ static void explain_one(const struct plan *pl, const struct refusal *r, int json
 	else if (!name)
 		snprintf(why, sizeof(why), "not a syscall this build knows: every filter answers ENOSYS");
 	else if (pl)
-		action_text(explain_verdict(pl, r->nr, name, why, sizeof(why), fix, sizeof(fix)), act,
+		action_text(violation_reason(pl, r->nr, name, why, sizeof(why), fix, sizeof(fix)), act,
 			    sizeof(act));
 	if (json) {
 		printf("{\"nr\":%ld,\"name\":", r->nr);
