@@ -150,7 +150,7 @@ static void emit_families(struct gen *g, const struct filter_spec *s)
 	for (i = 0; i < 64; i++)
 		if (s->af_allowed & (1ull << i))
 			emit(g, BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)n--, 0, i);
-	emit(g, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+	emit(g, BPF_RET | BPF_K, 0, 0, s->notify ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ERRNO | EAFNOSUPPORT);
 }
 
 /* The policy's socket types: the low four bits of the type argument (the
@@ -168,7 +168,7 @@ static void emit_socket_types(struct gen *g, const struct filter_spec *s, uint32
 
 static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct range *r)
 {
-	uint32_t refuse = SECCOMP_RET_ERRNO | EPERM;
+	uint32_t refuse = s->notify ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ERRNO | EPERM;
 	unsigned i, n;
 
 	/* A refused syscall needs no argument: its verdict is the same. */

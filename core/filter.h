@@ -70,6 +70,10 @@ struct filter_spec {
 	unsigned nprctls;
 	uint16_t socket_types; /* bit n: socket type n allowed (SOCK_STREAM 1 ...) */
 	uint32_t clone_refused; /* CHK_CLONE_MASK: clone flag bits refused */
+	/* Argument checks refuse with SECCOMP_RET_USER_NOTIF instead of their
+	 * errno: a supervisor reports the call, then answers it with the
+	 * verdict of the same spec built without this flag. */
+	uint8_t notify;
 };
 
 /* Fill spec so that every syscall of the build's table takes @action, and

@@ -498,16 +498,31 @@ static const uint64_t edges[] = {
 #define NEDGES (sizeof(edges) / sizeof(edges[0]))
 
 struct tally {
-	unsigned long inputs, diffs;
-	char first[256];
+	unsigned long inputs, diffs, notify_diffs;
+	char first[256], notify_first[256];
 };
+
+/* The same spec built with notify: every refusal of an argument check
+ * becomes SECCOMP_RET_USER_NOTIF, nothing else changes. */
+static struct prog notified;
+static const struct filter_spec *cur_spec;
 
 static void compare(const struct prog *ours, const struct prog *f1, const struct prog *f2,
 		    const struct seccomp_data *d, struct tally *t)
 {
 	uint32_t theirs = stack_run(f1, f2, d), mine = filter_run(ours->insn, ours->len, d);
 
+	uint32_t n = filter_run(notified.insn, notified.len, d);
+	uint32_t nr = (uint32_t)d->nr;
+	int checked_nr = d->arch == filter_native_arch() && nr < FILTER_NR_MAX && cur_spec->check[nr] &&
+			 allows(cur_spec->action[nr]);
+	int refused_by_check =
+	    checked_nr && (mine == (SECCOMP_RET_ERRNO | EPERM) || mine == (SECCOMP_RET_ERRNO | EAFNOSUPPORT));
+
 	t->inputs++;
+	if (n != mine && !(refused_by_check && n == SECCOMP_RET_USER_NOTIF) && !t->notify_diffs++)
+		snprintf(t->notify_first, sizeof(t->notify_first), "nr %d args %#llx %#llx: %#x, notified %#x",
+			 d->nr, (unsigned long long)d->args[0], (unsigned long long)d->args[1], mine, n);
 	if (mine == expected(d, theirs))
 		return;
 	if (!t->diffs++)
@@ -703,7 +718,14 @@ int main(int argc, char **argv)
 			continue;
 		}
 		t_lib += now() - t0;
+		cur_spec = &s;
+		s.notify = 1;
+		len = filter_build(&s, notified.insn, MAXP);
+		notified.len = len > 0 ? (size_t)len : 0;
+		s.notify = 0;
 		all_inputs(&s, &ours, &f1, &f2, &t);
+		ok(!t.notify_diffs, "round %d: with notify, only argument refusals change (to USER_NOTIF)%s%s", round,
+		   t.notify_diffs ? "; first: " : "", t.notify_first);
 		ok(!t.diffs,
 		   "round %d: %lu inputs, %zu+%zu+%zu libseccomp insns against %zu ours: %lu differences%s%s",
 		   round, t.inputs, f1.len, f2.len, f3.len, ours.len, t.diffs, t.diffs ? "; first: " : "", t.first);
