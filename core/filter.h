@@ -40,11 +40,11 @@ enum filter_check {
 	CHK_SETNS,	 /* setns: refuse nstype 0 and CLONE_NEW* types (arg1) */
 	/* The policy's argument rules ([seccomp] ioctl, prctl, socket_types,
 	 * clone_flags); each compares the low 32 bits only. */
-	CHK_IOCTL_LIST,	  /* ioctl: only the requests in spec->ioctls (arg1) */
-	CHK_PRCTL_LIST,	  /* prctl: only the options in spec->prctls (arg0) */
-	CHK_SOCKET_TYPE,  /* socket: only the types in spec->socket_types (arg1 & 0xf) */
-	CHK_SOCKET_BOTH,  /* socket: CHK_SOCKET_AF, then CHK_SOCKET_TYPE */
-	CHK_CLONE_MASK,	  /* clone: refuse any bit of spec->clone_refused (arg0) */
+	CHK_IOCTL_LIST,	 /* ioctl: only the requests in spec->ioctls (arg1) */
+	CHK_PRCTL_LIST,	 /* prctl: only the options in spec->prctls (arg0) */
+	CHK_SOCKET_TYPE, /* socket: only the types in spec->socket_types (arg1 & 0xf) */
+	CHK_SOCKET_BOTH, /* socket: CHK_SOCKET_AF, then CHK_SOCKET_TYPE */
+	CHK_CLONE_MASK,	 /* clone: refuse any bit of spec->clone_refused (arg0) */
 };
 
 /* CLONE_NEWNS CLONE_NEWCGROUP CLONE_NEWUTS CLONE_NEWIPC CLONE_NEWUSER
@@ -68,7 +68,7 @@ struct filter_spec {
 	unsigned nioctls;
 	uint32_t prctls[FILTER_MAX_VALUES]; /* CHK_PRCTL_LIST: allowed options */
 	unsigned nprctls;
-	uint16_t socket_types; /* bit n: socket type n allowed (SOCK_STREAM 1 ...) */
+	uint16_t socket_types;	/* bit n: socket type n allowed (SOCK_STREAM 1 ...) */
 	uint32_t clone_refused; /* CHK_CLONE_MASK: clone flag bits refused */
 	/* Argument checks refuse with SECCOMP_RET_USER_NOTIF instead of their
 	 * errno: a supervisor reports the call, then answers it with the

@@ -23,27 +23,30 @@ struct argname {
 	uint32_t value;
 };
 
-#define N(x) {#x, (uint32_t)(x)}
+#define N(x)                                                                                                 \
+	{                                                                                                    \
+#x, (uint32_t)(x)                                                                            \
+	}
 
 /* Terminals first (what a program run on a terminal asks), then the
  * descriptor-wide requests, then a few of files and network interfaces. */
 static const struct argname ioctls[] = {
-    N(TCGETS),	      N(TCSETS),	 N(TCSETSW),	    N(TCSETSF),	      N(TCGETA),
-    N(TCSETA),	      N(TCSETAW),	 N(TCSETAF),	    N(TCSBRK),	      N(TCSBRKP),
-    N(TCXONC),	      N(TCFLSH),	 N(TIOCEXCL),	    N(TIOCNXCL),      N(TIOCSCTTY),
-    N(TIOCGPGRP),     N(TIOCSPGRP),	 N(TIOCOUTQ),	    N(TIOCGWINSZ),    N(TIOCSWINSZ),
-    N(TIOCMGET),      N(TIOCMBIS),	 N(TIOCMBIC),	    N(TIOCMSET),      N(TIOCGSOFTCAR),
-    N(TIOCSSOFTCAR),  N(TIOCINQ),	 N(TIOCCONS),	    N(TIOCNOTTY),     N(TIOCSETD),
-    N(TIOCGETD),      N(TIOCSBRK),	 N(TIOCCBRK),	    N(TIOCGSID),      N(TIOCGPTN),
-    N(TIOCSPTLCK),    N(TIOCGPTLCK),	 N(TIOCGPKT),	    N(TIOCPKT),	      N(TIOCGEXCL),
-    N(TIOCGDEV),      N(TIOCVHANGUP),	 N(TIOCGPTPEER),    N(TIOCSERGETLSR), N(TIOCGICOUNT),
-    N(TIOCMIWAIT),    N(TIOCGSERIAL),	 N(TIOCSSERIAL),    N(FIONREAD),      N(FIONBIO),
-    N(FIOASYNC),      N(FIOCLEX),	 N(FIONCLEX),	    N(FIOQSIZE),      N(FIOSETOWN),
-    N(FIOGETOWN),     N(FIGETBSZ),	 N(FIBMAP),	    N(FICLONE),	      N(FICLONERANGE),
+    N(TCGETS),	      N(TCSETS),	  N(TCSETSW),	      N(TCSETSF),	N(TCGETA),
+    N(TCSETA),	      N(TCSETAW),	  N(TCSETAF),	      N(TCSBRK),	N(TCSBRKP),
+    N(TCXONC),	      N(TCFLSH),	  N(TIOCEXCL),	      N(TIOCNXCL),	N(TIOCSCTTY),
+    N(TIOCGPGRP),     N(TIOCSPGRP),	  N(TIOCOUTQ),	      N(TIOCGWINSZ),	N(TIOCSWINSZ),
+    N(TIOCMGET),      N(TIOCMBIS),	  N(TIOCMBIC),	      N(TIOCMSET),	N(TIOCGSOFTCAR),
+    N(TIOCSSOFTCAR),  N(TIOCINQ),	  N(TIOCCONS),	      N(TIOCNOTTY),	N(TIOCSETD),
+    N(TIOCGETD),      N(TIOCSBRK),	  N(TIOCCBRK),	      N(TIOCGSID),	N(TIOCGPTN),
+    N(TIOCSPTLCK),    N(TIOCGPTLCK),	  N(TIOCGPKT),	      N(TIOCPKT),	N(TIOCGEXCL),
+    N(TIOCGDEV),      N(TIOCVHANGUP),	  N(TIOCGPTPEER),     N(TIOCSERGETLSR), N(TIOCGICOUNT),
+    N(TIOCMIWAIT),    N(TIOCGSERIAL),	  N(TIOCSSERIAL),     N(FIONREAD),	N(FIONBIO),
+    N(FIOASYNC),      N(FIOCLEX),	  N(FIONCLEX),	      N(FIOQSIZE),	N(FIOSETOWN),
+    N(FIOGETOWN),     N(FIGETBSZ),	  N(FIBMAP),	      N(FICLONE),	N(FICLONERANGE),
     N(FIDEDUPERANGE), N(FS_IOC_GETFLAGS), N(FS_IOC_SETFLAGS), N(FS_IOC_FIEMAP), N(BLKGETSIZE64),
-    N(BLKSSZGET),     N(SIOCGIFCONF),	 N(SIOCGIFFLAGS),   N(SIOCGIFINDEX),  N(SIOCGIFNAME),
-    N(SIOCGIFMTU),    N(SIOCGIFADDR),	 N(SIOCGIFHWADDR),  N(SIOCATMARK),    N(SIOCOUTQ),
-    N(SIOCINQ),	      N(TIOCSTI),	 N(TIOCLINUX),
+    N(BLKSSZGET),     N(SIOCGIFCONF),	  N(SIOCGIFFLAGS),    N(SIOCGIFINDEX),	N(SIOCGIFNAME),
+    N(SIOCGIFMTU),    N(SIOCGIFADDR),	  N(SIOCGIFHWADDR),   N(SIOCATMARK),	N(SIOCOUTQ),
+    N(SIOCINQ),	      N(TIOCSTI),	  N(TIOCLINUX),
 };
 
 static const struct argname prctls[] = {
@@ -109,8 +112,8 @@ static const struct argname prctls[] = {
 };
 
 static const struct argname socket_types[] = {
-    {"SOCK_STREAM", 1}, {"SOCK_DGRAM", 2}, {"SOCK_RAW", 3},	 {"SOCK_RDM", 4},
-    {"SOCK_SEQPACKET", 5}, {"SOCK_DCCP", 6}, {"SOCK_PACKET", 10},
+    {"SOCK_STREAM", 1},	   {"SOCK_DGRAM", 2}, {"SOCK_RAW", 3},	   {"SOCK_RDM", 4},
+    {"SOCK_SEQPACKET", 5}, {"SOCK_DCCP", 6},  {"SOCK_PACKET", 10},
 };
 
 static const struct argname clone_flags[] = {

@@ -536,7 +536,8 @@ static unsigned rule_values(const struct strlist *l, enum argkind kind, uint32_t
 		if (j < n)
 			continue;
 		if (n == FILTER_MAX_VALUES)
-			die(EXIT_HARDEN, "%s[seccomp] %s: more than %d values", where(o), key, FILTER_MAX_VALUES);
+			die(EXIT_HARDEN, "%s[seccomp] %s: more than %d values", where(o), key,
+			    FILTER_MAX_VALUES);
 		out[n++] = v;
 	}
 	return n;
@@ -710,7 +711,8 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 	const struct strlist *allow = p->allow_at.file ? &p->allow : NULL;
 	bool any = p->allow_at.file || p->deny_at.file || p->families_at.file || p->mdwe == TRI_YES ||
 		   p->lock_personality == TRI_YES || p->restrict_namespaces == TRI_YES || pl->jailed ||
-		   p->ioctls_at.file || p->prctls_at.file || p->socket_types_at.file || p->clone_flags_at.file;
+		   p->ioctls_at.file || p->prctls_at.file || p->socket_types_at.file ||
+		   p->clone_flags_at.file;
 
 	if (p->log_kernel == TRI_YES && !any && !p->early_deny_at.file)
 		die(EXIT_HARDEN, "%s[log] kernel = yes: the policy has no seccomp filter to log for",

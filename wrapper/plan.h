@@ -65,7 +65,7 @@ struct plan {
 	const char *shim_path;
 	int handoff_fd; /* sealed memfd, -1: none */
 	uint32_t expected_filters;
-	uint8_t checks[FILTER_NR_MAX]; /* argument checks of the (late, or only) filter */
+	uint8_t checks[FILTER_NR_MAX];	 /* argument checks of the (late, or only) filter */
 	uint32_t actions[FILTER_NR_MAX]; /* its verdicts, before any argument check */
 	unsigned deadline_ms;
 	bool dry;

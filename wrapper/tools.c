@@ -1178,9 +1178,9 @@ static void explain_one(const struct plan *pl, const struct refusal *r, int json
 		uint32_t code = (uint32_t)strtoul(r->code, NULL, 16);
 
 		/* The kernel logs the action without its errno value. */
-		printf(", kernel action %s",
-		       (code & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO ? "errno"
-									     : filter_action_name(code, k, sizeof(k)));
+		printf(", kernel action %s", (code & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO
+						 ? "errno"
+						 : filter_action_name(code, k, sizeof(k)));
 	}
 	printf("\n");
 	if (nsets) {
@@ -1192,9 +1192,10 @@ static void explain_one(const struct plan *pl, const struct refusal *r, int json
 	if (*why)
 		printf("  %s%s%s%s\n", pl && name && !foreign ? "policy: " : "", act, *act ? ": " : "", why);
 	if (*fix && !strncmp(fix, "allow += ", 9))
-		printf("  to allow it, add to a policy that includes %s:\n    [seccomp]\n    %s\n  or add %s to "
-		       "allow at %s:%d\n",
-		       pl->pol->allow_at.file, fix, name, pl->pol->allow_at.file, pl->pol->allow_at.line);
+		printf(
+		    "  to allow it, add to a policy that includes %s:\n    [seccomp]\n    %s\n  or add %s to "
+		    "allow at %s:%d\n",
+		    pl->pol->allow_at.file, fix, name, pl->pol->allow_at.file, pl->pol->allow_at.line);
 	else if (*fix)
 		printf("  to allow it, %s\n", fix);
 }
@@ -1235,7 +1236,8 @@ int tool_explain(int argc, char **argv)
 		}
 		first = 0;
 		if (parse_refusal(argv[i], &r) <= 0) {
-			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n", argv[i]);
+			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n",
+				argv[i]);
 			status = 2;
 			continue;
 		}
@@ -1253,13 +1255,16 @@ int tool_explain(int argc, char **argv)
 			found = 1;
 		} else if (rc < 0 && !strstr(line, "audit") && !strchr(line, '[')) {
 			line[strcspn(line, "\n")] = '\0';
-			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n", line);
+			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n",
+				line);
 			status = 2;
 		}
 	}
 	if (!found && !status) {
-		fprintf(stderr, "harden-exec: explain: no seccomp record, number or name read (usage: harden-exec %s)\n",
-			usage);
+		fprintf(
+		    stderr,
+		    "harden-exec: explain: no seccomp record, number or name read (usage: harden-exec %s)\n",
+		    usage);
 		return 2;
 	}
 	return status;

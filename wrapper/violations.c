@@ -62,8 +62,8 @@ static const char *rule_key(uint8_t chk)
  * Why the policy refuses @nr, into @why, and the line that would allow
  * it into @fix ("" when no line can). Returns the verdict.
  */
-uint32_t violation_reason(const struct plan *pl, long nr, const char *name, char *why, size_t wlen,
-				char *fix, size_t flen)
+uint32_t violation_reason(const struct plan *pl, long nr, const char *name, char *why, size_t wlen, char *fix,
+			  size_t flen)
 {
 	const struct policy *p = pl->pol;
 	const char *item;
@@ -113,4 +113,3 @@ uint32_t violation_reason(const struct plan *pl, long nr, const char *name, char
 	snprintf(why, wlen, "refused by the filter");
 	return a;
 }
-

@@ -126,16 +126,18 @@ static const struct {
 	const char *name;
 	uint8_t check;
 } variants[] = {
-    {"ioctl", CHK_IOCTL_LIST},	 {"socket", CHK_SOCKET_TYPE}, {"socket", CHK_SOCKET_BOTH},
+    {"ioctl", CHK_IOCTL_LIST},
+    {"socket", CHK_SOCKET_TYPE},
+    {"socket", CHK_SOCKET_BOTH},
     {"clone", CHK_CLONE_MASK},
 };
 
-static const uint32_t ioctl_pool[] = {0x5401, 0x5413, 0x541b, 0x5421, 0x5412, 0,
-				      1,      0x80000000u, 0xffffffffu, 0x40045431};
+static const uint32_t ioctl_pool[] = {0x5401, 0x5413, 0x541b,	   0x5421,	0x5412,
+				      0,      1,      0x80000000u, 0xffffffffu, 0x40045431};
 static const uint32_t prctl_pool[] = {1, 3, 4, 15, 16, 22, 38, 0x53564d41, 0, 0xffffffffu};
-static const uint32_t clone_pool[] = {0x100, 0x200, 0x400, 0x800, 0x1000, 0x4000, 0x10000,
-				      0x20000, 0x40000, 0x80000, 0x100000, 0x200000, 0x1000000,
-				      0x10000000, 0x80000000u};
+static const uint32_t clone_pool[] = {0x100,	0x200,	  0x400,     0x800,	 0x1000,
+				      0x4000,	0x10000,  0x20000,   0x40000,	 0x80000,
+				      0x100000, 0x200000, 0x1000000, 0x10000000, 0x80000000u};
 #define NCHECKED (sizeof(checked) / sizeof(checked[0]))
 
 static uint32_t pick(void)
@@ -521,8 +523,9 @@ static void compare(const struct prog *ours, const struct prog *f1, const struct
 
 	t->inputs++;
 	if (n != mine && !(refused_by_check && n == SECCOMP_RET_USER_NOTIF) && !t->notify_diffs++)
-		snprintf(t->notify_first, sizeof(t->notify_first), "nr %d args %#llx %#llx: %#x, notified %#x",
-			 d->nr, (unsigned long long)d->args[0], (unsigned long long)d->args[1], mine, n);
+		snprintf(t->notify_first, sizeof(t->notify_first),
+			 "nr %d args %#llx %#llx: %#x, notified %#x", d->nr, (unsigned long long)d->args[0],
+			 (unsigned long long)d->args[1], mine, n);
 	if (mine == expected(d, theirs))
 		return;
 	if (!t->diffs++)
@@ -724,11 +727,13 @@ int main(int argc, char **argv)
 		notified.len = len > 0 ? (size_t)len : 0;
 		s.notify = 0;
 		all_inputs(&s, &ours, &f1, &f2, &t);
-		ok(!t.notify_diffs, "round %d: with notify, only argument refusals change (to USER_NOTIF)%s%s", round,
+		ok(!t.notify_diffs,
+		   "round %d: with notify, only argument refusals change (to USER_NOTIF)%s%s", round,
 		   t.notify_diffs ? "; first: " : "", t.notify_first);
 		ok(!t.diffs,
 		   "round %d: %lu inputs, %zu+%zu+%zu libseccomp insns against %zu ours: %lu differences%s%s",
-		   round, t.inputs, f1.len, f2.len, f3.len, ours.len, t.diffs, t.diffs ? "; first: " : "", t.first);
+		   round, t.inputs, f1.len, f2.len, f3.len, ours.len, t.diffs, t.diffs ? "; first: " : "",
+		   t.first);
 
 		/* A live sample every sixth round, when the kernel lets us. */
 		if (round % 6 || prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0)
