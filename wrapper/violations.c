@@ -58,6 +58,39 @@ static const char *rule_key(uint8_t chk)
 	return "the late filter's SIGSYS rule";
 }
 
+/* An argument rule of the policy's: which key, and where. */
+static void argument_reason(const struct plan *pl, long nr, char *why, size_t wlen, char *fix, size_t flen)
+{
+	const struct policy *p = pl->pol;
+	const struct origin *o = NULL;
+	const char *key = NULL;
+
+	switch (pl->checks[nr]) {
+	case CHK_IOCTL_LIST:
+		o = &p->ioctls_at, key = "ioctl";
+		break;
+	case CHK_PRCTL_LIST:
+		o = &p->prctls_at, key = "prctl";
+		break;
+	case CHK_SOCKET_TYPE:
+	case CHK_SOCKET_BOTH:
+		o = &p->socket_types_at, key = "socket_types";
+		break;
+	case CHK_CLONE_MASK:
+		o = &p->clone_flags_at, key = "clone_flags";
+		break;
+	}
+	if (!o) {
+		snprintf(why, wlen, "allowed, but %s refuses some of its arguments",
+			 rule_key(pl->checks[nr]));
+		return;
+	}
+	snprintf(why, wlen, "allowed, but only with the values of [seccomp] %s at %s:%d", key, o->file,
+		 o->line);
+	snprintf(fix, flen, "add the value to %s at %s:%d (or %s += VALUE in a policy that includes it)", key,
+		 o->file, o->line, key);
+}
+
 /*
  * Why the policy refuses @nr, into @why, and the line that would allow
  * it into @fix ("" when no line can). Returns the verdict.
@@ -82,8 +115,7 @@ uint32_t violation_reason(const struct plan *pl, long nr, const char *name, char
 	}
 	if (kind == SECCOMP_RET_ALLOW || kind == SECCOMP_RET_LOG) {
 		if (pl->checks[nr])
-			snprintf(why, wlen, "allowed, but %s refuses some of its arguments (EPERM)",
-				 rule_key(pl->checks[nr]));
+			argument_reason(pl, nr, why, wlen, fix, flen);
 		else if (pl->late && pl->bpf && (item = item_holding(&p->early_deny, nr)))
 			snprintf(why, wlen, "refused until the trigger by early_deny at %s:%d (%s)",
 				 p->early_deny_at.file, p->early_deny_at.line, item);

@@ -75,6 +75,9 @@ run "$H" explain "$dn" getppid mount
 like "$out" "refused by deny at $T/dn.ini:2 \(getppid\)" "explain: a deny line"
 like "$out" "to allow it, remove getppid from deny at $T/dn.ini:2" "explain: how to lift a deny"
 like "$out" "take @mount out of deny at $T/dn.ini:2 \(mount is one of its members\)" "explain: a denied set"
+io=$(printf '[seccomp]\ndeny = ptrace\nioctl = TCGETS\n' | policy io)
+run "$H" explain "$io" ioctl
+like "$out" "allowed, but only with the values of \[seccomp\] ioctl at $T/io.ini:3" "explain: an argument rule's line"
 run "$H" explain "$dn" clone3
 like "$out" "answered ENOSYS by every filter" "explain: clone3 is refused by every filter"
 run "$H" explain 112
