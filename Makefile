@@ -55,14 +55,15 @@ else
 B = build
 endif
 CORE_SRC = core/filter.c core/log.c core/sysnames.c
-WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c \
+WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c wrapper/supervisor.c \
 	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c wrapper/users.c \
+	wrapper/ns.c wrapper/mounts.c wrapper/landlock.c \
 	wrapper/argnames.c wrapper/violations.c
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o $(B)/sysnames-table.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 
 TEST_BINS = $(B)/harden-exec-dynamic $(B)/tests/probe $(B)/tests/setcheck $(B)/tests/filtertest $(B)/tests/oracle $(B)/tests/shimtest \
-	$(B)/tests/lateserver
+	$(B)/tests/lateserver $(B)/tests/llprobe $(B)/tests/latetree
 # Adversarial tests (tests/t/7x-*.t): attacker programs and fault injection.
 ATTACKS = $(patsubst tests/attacks/%.c,$(B)/tests/attacks/%,$(wildcard tests/attacks/*.c))
 TEST_BINS += $(ATTACKS) $(B)/tests/faultinject.so
@@ -126,6 +127,12 @@ $(B)/baseline.o: $(B)/baseline.c
 
 # The probe runs as the service, also alone inside a chroot: static.
 $(B)/tests/probe: tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+# Landlock's probe (tests/t/55-landlock.t): static, so rules need not
+# grant a loader.
+$(B)/tests/llprobe: tests/helpers/llprobe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
@@ -211,6 +218,10 @@ $(B)/tests/lateserver: tests/helpers/lateserver.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
 
+$(B)/tests/latetree: tests/helpers/latetree.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
+
 # The syscall microbenchmark (scripts/bench): dynamic, so that a late
 # apply can preload into it; a static copy for the peak-RSS row.
 $(B)/tests/syscallbench: tests/helpers/syscallbench.c
@@ -240,7 +251,7 @@ format-check:
 
 install: $(B)/harden-exec $(B)/libharden.so
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(DATADIR)/examples
+		$(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)/profiles
 	install -m 0755 $(B)/harden-exec $(DESTDIR)$(BINDIR)/harden-exec
 	install -d $(DESTDIR)$(LIBDIR)
 	install -m 0644 $(B)/libharden.so $(DESTDIR)$(LIBDIR)/libharden.so
@@ -252,6 +263,7 @@ install: $(B)/harden-exec $(B)/libharden.so
 	install -m 0644 docs/examples/systemd/*.ini docs/examples/systemd/*.service \
 		docs/examples/systemd/*.socket $(DESTDIR)$(DATADIR)/examples/systemd/
 	install -m 0755 docs/examples/systemd/example-server.py $(DESTDIR)$(DATADIR)/examples/systemd/
+	install -m 0644 conf/profiles/*.ini $(DESTDIR)$(DATADIR)/profiles/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/harden-exec $(DESTDIR)$(LIBDIR)/libharden.so \

@@ -25,7 +25,7 @@
 #include <linux/filter.h>
 
 #define HANDOFF_MAGIC	   "HARDEN\0\1"
-#define HANDOFF_VERSION	   1
+#define HANDOFF_VERSION	   2
 #define HANDOFF_ENV	   "HARDEN_HANDOFF_FD"
 #define HANDOFF_MEMFD_NAME "harden-handoff"
 #define HANDOFF_MAX_SIZE   (256 * 1024)
@@ -33,10 +33,11 @@
 
 enum handoff_trigger {
 	TRIGGER_MAIN = 1,   /* after constructors, just before main() */
-	TRIGGER_LISTEN = 2, /* when the first listen() has returned 0 */
+	TRIGGER_LISTEN = 2, /* as TRIGGER_READY: after the last listen() of a burst, at the
+			     * first wait (a daemon listens on several sockets) */
 	TRIGGER_ACCEPT = 3, /* on entry to the first accept()/accept4() */
-	TRIGGER_READY = 4,  /* first poll, ppoll, select, pselect, epoll_wait(s) or accept(4)
-			     * after listen() has returned 0 */
+	TRIGGER_READY = 4,  /* first poll, ppoll, select, pselect, epoll_wait(s), sigsuspend,
+			     * pause or accept(4) after listen() has returned 0 */
 };
 
 enum handoff_flags {
@@ -62,8 +63,11 @@ struct handoff {
 	uint32_t shim_path_len;	   /* bytes in shim_path[] */
 	uint32_t expected_filters; /* Seccomp_filters once hardened */
 	uint32_t reserved;	   /* zero */
+	uint32_t supervisor;	   /* pid of harden-exec's supervisor: the
+				    * root of the service's tree (kcmp walk)
+				    * and the parent whose death kills */
 };
 
-_Static_assert(sizeof(struct handoff) == 64, "handoff header is 64 bytes");
+_Static_assert(sizeof(struct handoff) == 68, "handoff header is 68 bytes");
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -23,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <linux/kcmp.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -86,12 +90,54 @@ static void read_exe(int json)
 
 _Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is 32 bits");
 
+/* A self-dropped process keeps the groups it chose: only the policy's. */
+static void check_own_groups(const struct handoff *h)
+{
+	static gid_t g[HANDOFF_MAX_GROUPS];
+	int n = getgroups(HANDOFF_MAX_GROUPS, g);
+
+	if (n < 0)
+		fail(errno, "getgroups");
+	for (int i = 0; i < n; i++) {
+		bool ok = g[i] == h->gid;
+
+		for (uint32_t j = 0; j < h->ngroups && !ok; j++)
+			ok = g[i] == shim_ho.groups[j];
+		if (!ok)
+			fail(0,
+			     "the service changed its own identity before its trigger and kept supplementary "
+			     "group %u, which is not the policy's: set [identity] groups to the groups it "
+			     "keeps",
+			     (unsigned)g[i]);
+	}
+}
+
 static void set_ids(const struct handoff *h)
 {
 	uid_t r, e, s;
 	gid_t gr, ge, gs;
 	int n;
 
+	if (getresuid(&r, &e, &s) < 0 || getresgid(&gr, &ge, &gs) < 0)
+		fail(errno, "getresuid/getresgid");
+	/*
+	 * A worker that dropped its privileges itself before its trigger
+	 * (nginx's workers, memcached -u): it gets the filter without an
+	 * identity change, when it already is the policy's user. Any other
+	 * identity can no longer be changed: say so rather than let
+	 * setgroups fail with a bare EPERM.
+	 */
+	if (r == h->uid && e == h->uid && s == h->uid && gr == h->gid && ge == h->gid && gs == h->gid &&
+	    h->uid != 0) {
+		check_own_groups(h);
+		return;
+	}
+	if (e != 0)
+		fail(0,
+		     "the service changed its own identity before its trigger (uid %u/%u/%u, gid %u/%u/%u) "
+		     "and can no longer become the policy's user (uid %u, gid %u): set [identity] user "
+		     "(and group) to the user it switches to, or use apply = exec",
+		     r, e, s, gr, ge, gs, h->uid, h->gid);
 	/* Groups first, then gid, then uid: afterwards we may no longer. */
 	if (setgroups(h->ngroups, (const gid_t *)shim_ho.groups) < 0)
 		fail(errno, "setgroups (%u groups)", h->ngroups);
@@ -423,7 +469,10 @@ static void install_filter(const struct handoff *h)
 	    .len = (unsigned short)h->bpf_len,
 	    .filter = (struct sock_filter *)shim_ho.bpf,
 	};
-	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+	/* FLAG_LOG: the kernel audits every refusal (a kill included), so
+	 * there is a record the killed process could not suppress. */
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			 SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG, &prog);
 
 	if (r < 0)
 		fail(errno, "install the seccomp filter%s",
@@ -433,12 +482,129 @@ static void install_filter(const struct handoff *h)
 		fail(0, "install the seccomp filter: thread %ld cannot be synchronised", r);
 }
 
-void late_apply(void)
+/* ---- f. processes sharing our memory ---- */
+
+/* Append the pids of one children file. */
+static size_t add_children(const char *path, pid_t *out, size_t n, size_t max)
+{
+	static char buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0)
+		return n; /* ended meanwhile */
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r == (ssize_t)sizeof(buf) - 1)
+		fail(0, "%s: more children than the late stage can check", path);
+	buf[r > 0 ? r : 0] = '\0';
+	for (char *p = buf, *e; n < max; p = e) {
+		long v = strtol(p, &e, 10);
+
+		if (e == p)
+			break;
+		out[n++] = (pid_t)v;
+	}
+	if (n == max)
+		fail(0, "more than %zu processes to check for shared memory", max);
+	return n;
+}
+
+static size_t add_tree_of(pid_t pid, pid_t *out, size_t n, size_t max)
+{
+	static char buf[4096];
+	char path[64];
+	int dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return n;
+	for (;;) {
+		ssize_t got = getdents64(dir, buf, sizeof(buf));
+
+		if (got <= 0)
+			break;
+		for (ssize_t off = 0; off < got;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children", (int)pid, d->d_name);
+			n = add_children(path, out, n, max);
+		}
+	}
+	close(dir);
+	return n;
+}
+
+/*
+ * A process made with clone(CLONE_VM) but without CLONE_THREAD shares our
+ * memory but is no thread of ours: neither glibc's set*id broadcast nor
+ * TSYNC reaches it, and it would run our code as root without a filter.
+ * Every process that can share our memory is in the supervisor's tree
+ * (it is a subreaper: nothing leaves the tree), so compare each with
+ * kcmp(KCMP_VM); fail closed, killing it, when one shares. The parent of
+ * a vfork child is left to its own trigger (it is suspended meanwhile).
+ */
+static void check_shared_vm(const struct handoff *h, int vfork_child)
+{
+	static pid_t pids[4096];
+	pid_t me = (pid_t)syscall(SYS_getpid), parent = (pid_t)syscall(SYS_getppid);
+	char path[64];
+	size_t n;
+
+	/* The supervisor has one thread: its children file directly. */
+	if (h->supervisor) {
+		snprintf(path, sizeof(path), "/proc/%u/task/%u/children", h->supervisor, h->supervisor);
+		n = add_children(path, pids, 0, 4096);
+	} else
+		n = add_tree_of(me, pids, 0, 4096);
+
+	for (size_t i = 0; i < n; i++)
+		n = add_tree_of(pids[i], pids, n, 4096);
+	for (size_t i = 0; i < n; i++) {
+		long r;
+
+		if (pids[i] == me || (vfork_child && pids[i] == parent))
+			continue;
+		r = syscall(SYS_kcmp, me, pids[i], KCMP_VM, 0, 0);
+		/* Another thread's posix_spawn or vfork child shares our memory
+		 * until its exec, a moment: give it 50 ms to leave. */
+		for (int wait = 0; r == 0 && wait < 50; wait++) {
+			struct timespec ms = {0, 1000000};
+
+			nanosleep(&ms, NULL);
+			r = syscall(SYS_kcmp, me, pids[i], KCMP_VM, 0, 0);
+		}
+		if (r < 0 && errno == ESRCH)
+			continue;
+		if (r < 0)
+			fail(errno,
+			     "kcmp(KCMP_VM) with pid %d: cannot tell whether it shares this process's "
+			     "memory",
+			     (int)pids[i]);
+		if (r == 0) {
+			syscall(SYS_kill, pids[i], SIGKILL);
+			fail(0,
+			     "pid %d shares this process's memory without being one of its threads "
+			     "(clone with CLONE_VM, without CLONE_THREAD): it would stay unhardened; killed",
+			     (int)pids[i]);
+		}
+	}
+}
+
+/* ---- the late stage ---- */
+
+void late_apply(int vfork_child)
 {
 	const struct handoff *h = shim_ho.h;
 
 	/* a. The path for reports, now: the filter may forbid readlink. */
 	read_exe(!!(h->flags & HF_JSON));
+	/* f. First: nothing may keep our memory unhardened. */
+	check_shared_vm(h, vfork_child);
 	/* b. glibc applies set*id to every thread it knows (nptl(7)). */
 	if (h->flags & HF_IDS)
 		set_ids(h);
@@ -448,6 +614,14 @@ void late_apply(void)
 	/* d. The handler first: the first refusal must find it. */
 	if (h->flags & HF_REPORT)
 		install_reporter(h);
+	/* g. The identity change cleared the parent-death signal: a child of
+	 *    the supervisor dies with it again (design.md, "Supervisor"). */
+	if (h->supervisor && syscall(SYS_getppid) == (long)h->supervisor) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+			fail(errno, "PR_SET_PDEATHSIG");
+		if (syscall(SYS_getppid) != (long)h->supervisor)
+			fail(0, "the supervisor has ended");
+	}
 	/* e. Last, as nothing after it may need open() or readlink(). */
 	install_filter(h);
 }

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +39,18 @@ struct shim_handoff shim_ho;
 static int active;  /* a handoff was loaded: the late stage is due */
 static int trigger; /* enum handoff_trigger */
 
-static int applied;  /* atomic: the late stage has run */
-static int listened; /* atomic: a listen() returned 0 (TRIGGER_READY) */
+static int applied;  /* atomic: the late stage has run in this process */
+static int listened; /* atomic: a listen() returned 0 */
+/*
+ * The applied state is per process. A vfork child (or a raw clone sharing
+ * our memory) writes to our variables: if it reached a trigger and set
+ * `applied`, the parent would serve unhardened until the deadline. So
+ * apply_once() compares getpid() with self_pid (set by the constructor
+ * and in every fork child), and a process that shares our memory records
+ * its own apply in shared_pid instead.
+ */
+static pid_t self_pid;
+static pid_t shared_pid;
 static pthread_mutex_t apply_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The blob, aligned for the header, the groups and the BPF program. */
@@ -201,6 +212,8 @@ static void check_blob(size_t size)
 		bad("handoff header says %u bytes, the memfd holds %zu", h->size, size);
 	if (h->reserved)
 		bad("handoff reserved field is not zero");
+	if (h->supervisor > INT_MAX)
+		bad("handoff supervisor pid %u out of range", h->supervisor);
 	if (h->trigger < TRIGGER_MAIN || h->trigger > TRIGGER_READY)
 		bad("handoff trigger %u unknown", h->trigger);
 	if (h->flags & ~(uint32_t)(HF_IDS | HF_JSON | HF_REPORT))
@@ -390,6 +403,8 @@ enum {
 	R_EPOLL_WAIT,
 	R_EPOLL_PWAIT,
 	R_EPOLL_PWAIT2,
+	R_SIGSUSPEND,
+	R_PAUSE,
 	R_COUNT
 };
 
@@ -408,6 +423,8 @@ static const char *const real_names[R_COUNT] = {
 	[R_EPOLL_WAIT] = "epoll_wait",
 	[R_EPOLL_PWAIT] = "epoll_pwait",
 	[R_EPOLL_PWAIT2] = "epoll_pwait2",
+	[R_SIGSUSPEND] = "sigsuspend",
+	[R_PAUSE] = "pause",
 };
 /* clang-format on */
 
@@ -447,24 +464,33 @@ static int pending(void)
 static void apply_once(void)
 {
 	int saved = errno;
+	pid_t me;
 
 	pthread_mutex_lock(&apply_lock);
-	if (!__atomic_load_n(&applied, __ATOMIC_RELAXED)) {
-		late_apply();
+	me = (pid_t)syscall(SYS_getpid);
+	if (me != self_pid) {
+		/* A vfork child or a raw clone: our memory is maybe not ours alone. */
+		if (shared_pid != me) {
+			late_apply(1);
+			shared_pid = me;
+		}
+	} else if (!__atomic_load_n(&applied, __ATOMIC_RELAXED)) {
+		late_apply(0);
 		__atomic_store_n(&applied, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&apply_lock);
 	errno = saved;
 }
 
-/* A listen() returned 0. */
+/*
+ * A listen() returned 0. listen and ready both apply at the first wait or
+ * accept after it, not at the listen: a daemon listens on several sockets
+ * in a row (nginx on every address of every server block), and a filter
+ * or identity applied at the first would refuse the next bind.
+ */
 static void at_listen(void)
 {
-	if (!pending())
-		return;
-	if (trigger == TRIGGER_LISTEN)
-		apply_once();
-	else if (trigger == TRIGGER_READY)
+	if (pending())
 		__atomic_store_n(&listened, 1, __ATOMIC_RELEASE);
 }
 
@@ -472,14 +498,15 @@ static void at_listen(void)
 static void at_accept(void)
 {
 	if (pending() && (trigger == TRIGGER_ACCEPT ||
-			  (trigger == TRIGGER_READY && __atomic_load_n(&listened, __ATOMIC_ACQUIRE))))
+			  (trigger != TRIGGER_MAIN && __atomic_load_n(&listened, __ATOMIC_ACQUIRE))))
 		apply_once();
 }
 
-/* Entry to a poll, select or epoll wait. */
+/* Entry to a wait: poll, select, epoll, sigsuspend or pause. */
 static void at_wait(void)
 {
-	if (pending() && trigger == TRIGGER_READY && __atomic_load_n(&listened, __ATOMIC_ACQUIRE))
+	if (pending() && (trigger == TRIGGER_READY || trigger == TRIGGER_LISTEN) &&
+	    __atomic_load_n(&listened, __ATOMIC_ACQUIRE))
 		apply_once();
 }
 
@@ -663,6 +690,30 @@ HARDEN_EXPORT int epoll_pwait2(int epfd, struct epoll_event *ev, int max, const 
 	return f(epfd, ev, max, timeout, mask);
 }
 
+/*
+ * A master process that only waits for signals once its workers run
+ * (nginx's master in sigsuspend) reaches no other wait.
+ */
+HARDEN_EXPORT int sigsuspend(const sigset_t *mask)
+{
+	int (*f)(const sigset_t *) = (int (*)(const sigset_t *))real(R_SIGSUSPEND);
+
+	if (!f)
+		return no_real();
+	at_wait();
+	return f(mask);
+}
+
+HARDEN_EXPORT int pause(void)
+{
+	int (*f)(void) = (int (*)(void))real(R_PAUSE);
+
+	if (!f)
+		return no_real();
+	at_wait();
+	return f();
+}
+
 /* ---- fork ---- */
 
 /* A fork while the late stage runs waits for it: the child must not inherit a held lock. */
@@ -676,8 +727,10 @@ static void fork_parent(void)
 	pthread_mutex_unlock(&apply_lock);
 }
 
+/* A fork child inherits the trigger state: hardened if we were, else pending. */
 static void fork_child(void)
 {
+	self_pid = (pid_t)syscall(SYS_getpid);
 	pthread_mutex_unlock(&apply_lock);
 	late_forked();
 }
@@ -717,6 +770,7 @@ __attribute__((constructor)) static void shim_init(int argc, char **argv, char *
 		shim_fail(0, errno, "closing the handoff memfd");
 	scrub_env(envp);
 	trigger = (int)shim_ho.h->trigger;
+	self_pid = (pid_t)syscall(SYS_getpid);
 	if (pthread_atfork(fork_prepare, fork_parent, fork_child))
 		bad("pthread_atfork failed");
 	active = 1;

@@ -33,8 +33,9 @@ extern struct shim_handoff shim_ho;
  */
 noreturn void shim_fail(int late, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* The late stage, in the calling thread, for every thread (late.c). */
-void late_apply(void);
+/* The late stage, in the calling thread, for every thread (late.c);
+ * @vfork_child: this process shares its parent's memory (vfork). */
+void late_apply(int vfork_child);
 
 /* A fork child must look its pid up again for reports (late.c). */
 void late_forked(void);

@@ -7,6 +7,9 @@
 #include "plan.h"
 #include "../core/log.h"
 #include "late.h"
+#include "mounts.h"
+#include "ns.h"
+#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -384,7 +387,8 @@ static int get_caps(uint64_t *perm, uint64_t *eff, uint64_t *inh)
  */
 static void apply_caps(const struct plan *pl)
 {
-	const struct origin *o = &pl->pol->caps_keep_at;
+	const struct origin *o =
+	    pl->pol->caps_keep_at.file ? &pl->pol->caps_keep_at : &pl->pol->caps_bound_at;
 	const uint64_t setpcap = 1ull << CAP_SETPCAP;
 	uint64_t keep = pl->caps_keep, perm, eff, inh;
 	int privileged, bset_dropped = 0;
@@ -508,8 +512,13 @@ static void apply_seccomp(const struct plan *pl)
 			  plan_allowed(pl));
 	/* learn: the listener stays open, close-on-exec, for the supervisor
 	 * to take with pidfd_getfd while this process waits in execve. */
+	/* A late policy's early filter logs its refusals in the kernel's audit
+	 * record, as the shim's late filter does (the shim does not report
+	 * what the early filter refuses). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		    pl->filter_flags | (pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0), &prog) < 0)
+		    pl->filter_flags | (pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+			(pl->late ? SECCOMP_FILTER_FLAG_LOG : 0),
+		    &prog) < 0)
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");
 }
@@ -529,9 +538,8 @@ static void apply_late(const struct plan *pl, const char *path)
 
 	if (late_check_shim(pl->shim_path, why, sizeof(why)))
 		fail_at("late", o, 0, "%s", why);
-	if (late_check_binary(path, why, sizeof(why)))
+	if (late_check_start_path(pl, path, why, sizeof(why)))
 		fail_at("late", o, 0, "%s", why);
-	late_watchdog_start(pl);
 	flags = fcntl(pl->handoff_fd, F_GETFD);
 	if (flags < 0 || fcntl(pl->handoff_fd, F_SETFD, flags & ~FD_CLOEXEC))
 		fail("late", o, "pass the handoff descriptor");
@@ -581,12 +589,28 @@ _Noreturn void apply_all(struct plan *pl)
 
 	/* 1. Descriptors, signals, terminal, umask: nothing inherited leaks. */
 	apply_sanitise(pl);
+	/* The supervisor, when a control needs one, forks here: it keeps none
+	 * of the limits or the identity the service gets below. */
+	sup_start(pl);
 	/* 2. Limits while we may still lower hard limits for good. */
 	apply_rlimits(pl);
-	/* 3-4. cgroup and namespaces: not in this version of the format. */
-	/* 5. Filesystem while we still have CAP_SYS_CHROOT. */
+	/* 3. cgroup: not in this version of the format yet. */
+	/* 4. Namespaces: the user namespace and its maps first, which give
+	 *    the rights to make the others; before any identity change. */
+	ns_apply(pl);
+	/* 5. The jail in the private mount namespace, then chroot and the
+	 *    working directory, while we still have CAP_SYS_ADMIN/CHROOT. */
+	mounts_apply(pl);
 	apply_filesystem(pl);
-	/* 6. Landlock: not in this version of the format. */
+	/* 6. Landlock once the filesystem is final (rule paths are the
+	 *    service's) and before identity. The supervisor, forked above,
+	 *    stays outside the domain to read the service's /proc. In late
+	 *    mode the rules hold from exec: this kernel has no ABI 8
+	 *    LANDLOCK_RESTRICT_SELF_TSYNC to restrict every thread of the
+	 *    service at its trigger. */
+	if (pl->late) /* the shim and /proc within the rules, said before they are in force */
+		landlock_check_late(pl);
+	landlock_apply(pl);
 	/* 7. Identity before capabilities: the uid change needs CAP_SETUID. */
 	apply_identity(pl);
 	/* 8. Capabilities after the uid change, which would clear them. */
@@ -599,11 +623,14 @@ _Noreturn void apply_all(struct plan *pl)
 	if (!path)
 		die(status, "exec: %s: %s", pl->argv[0],
 		    status == EXIT_NOTFOUND ? "command not found" : "Permission denied");
-	if (pl->late)
+	if (pl->late) {
 		apply_late(pl, path);
+	}
 	/* 10. seccomp last, so the filter need not allow the setup above. */
 	apply_seccomp(pl);
 	/* 11. */
 	execve(path, pl->argv, pl->envp);
+	/* Refused by the Landlock rules? Then say which path they lack. */
+	landlock_explain_exec(pl, path, errno);
 	die(errno == ENOENT ? EXIT_NOTFOUND : EXIT_CANNOT, "exec: %s: %s", pl->argv[0], strerror(errno));
 }

@@ -11,6 +11,7 @@
 #include "../core/handoff.h"
 #include "../core/log.h"
 #include "plan.h"
+#include "supervisor.h"
 
 #include <dirent.h>
 #include <linux/capability.h>
@@ -110,7 +111,85 @@ static int elf_interp(int fd, char *interp, size_t len, char *why, size_t wlen, 
 	return 0;
 }
 
-int late_check_binary(const char *path, char *why, size_t len)
+/* ---- what the late user can write ---- */
+
+/*
+ * Can (uid, gid, groups) change what this entry holds? The owner always
+ * can (chmod). A directory that others may write but with the sticky bit
+ * (/tmp) lets them add entries, not rename or remove ours: harmless above
+ * the service's own directories, not in them (@own: the directory that
+ * holds the program, or the working directory).
+ */
+static bool writable_by(const struct stat *st, const struct plan *pl, bool own)
+{
+	bool member = st->st_gid == pl->gid, w;
+
+	for (size_t i = 0; i < pl->ngroups && !member; i++)
+		member = st->st_gid == pl->groups[i];
+	if (st->st_uid == pl->uid)
+		return true;
+	w = (st->st_mode & S_IWOTH) || (member && (st->st_mode & S_IWGRP));
+	return w && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !own);
+}
+
+/*
+ * Before its trigger a late service runs as root: a file the late user
+ * can plant or change on its start-up path (its program, interpreter,
+ * working directory, or any directory above them) runs as root at the
+ * next start. The path is resolved first, so that every real component
+ * is checked, not a symlink's name.
+ */
+static int check_start_path(const struct plan *pl, const char *what, const char *path, bool dir, char *why,
+			    size_t len)
+{
+	char real[PATH_MAX], *slash;
+	struct stat st;
+
+	if (!pl->ids || pl->uid == 0)
+		return 0; /* no late user: nobody but root gets anything */
+	if (!realpath(path, real)) {
+		snprintf(why, len, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	for (int depth = 0;; depth++) {
+		if (stat(real, &st)) {
+			snprintf(why, len, "%s: %s", real, strerror(errno));
+			return -1;
+		}
+		if (writable_by(&st, pl, depth == 0 || (depth == 1 && !dir))) {
+			snprintf(
+			    why, len,
+			    "%s (on the start-up path of the %s) can be changed by the late user (uid %u, "
+			    "gid %u): before its trigger the service runs as root, so what that user "
+			    "plants there would run as root at the next start; make it owned by root and "
+			    "writable by nobody else",
+			    real, what, (unsigned)pl->uid, (unsigned)pl->gid);
+			return -1;
+		}
+		if (!strcmp(real, "/"))
+			return 0;
+		slash = strrchr(real, '/');
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+int late_check_start_path(const struct plan *pl, const char *program, char *why, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof(cwd))) {
+		snprintf(why, len, "getcwd: %s", strerror(errno));
+		return -1;
+	}
+	if (check_start_path(pl, "working directory", cwd, true, why, len))
+		return -1;
+	return late_check_binary(pl, program, why, len);
+}
+
+int late_check_binary(const struct plan *pl, const char *path, char *why, size_t len)
 {
 	char head[256], interp[PATH_MAX];
 	const char *base;
@@ -118,6 +197,8 @@ int late_check_binary(const char *path, char *why, size_t len)
 	int fd, depth;
 
 	for (depth = 0; depth < 3; depth++) {
+		if (pl && check_start_path(pl, depth ? "interpreter" : "program", path, false, why, len))
+			return -1;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			snprintf(why, len, "%s: %s", path, strerror(errno));
@@ -160,6 +241,8 @@ int late_check_binary(const char *path, char *why, size_t len)
 				 path);
 			return -1;
 		}
+		if (pl && check_start_path(pl, "loader", interp, false, why, len))
+			return -1;
 		base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
 		if (strncmp(base, "ld-linux", 8)) {
 			snprintf(why, len,
@@ -206,16 +289,23 @@ int late_handoff_create(const struct plan *pl)
 	struct handoff h = {0};
 	int fd;
 
-	/* Syscall names for reports: the shim has no libseccomp. */
+	/* Syscall names for reports: the shim has no libseccomp. Sized
+	 * first, then filled: one allocation at every start. */
+	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
+		const char *name = sysname_name((int)nr);
+
+		names_len += (name ? strlen(name) : 0) + 1;
+	}
+	names = malloc(names_len);
+	if (!names)
+		die(EXIT_HARDEN, "out of memory");
+	at = names;
 	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
 		const char *name = sysname_name((int)nr);
 		size_t n = name ? strlen(name) : 0;
 
-		names = realloc(names, names_len + n + 1);
-		if (!names)
-			die(EXIT_HARDEN, "out of memory");
-		memcpy(names + names_len, name ? name : "", n + 1);
-		names_len += n + 1;
+		memcpy(at, name ? name : "", n + 1);
+		at += n + 1;
 		count++;
 	}
 	memcpy(h.magic, HANDOFF_MAGIC, sizeof(h.magic));
@@ -232,6 +322,7 @@ int late_handoff_create(const struct plan *pl)
 	h.names_count = count;
 	h.shim_path_len = (uint32_t)strlen(pl->shim_path);
 	h.expected_filters = pl->expected_filters;
+	h.supervisor = (uint32_t)getpid(); /* sup_start() forks the service from here */
 	size =
 	    sizeof(h) + h.ngroups * 4 + h.bpf_len * sizeof(struct sock_filter) + names_len + h.shim_path_len;
 	size = (size + 3) & ~(size_t)3;
@@ -265,17 +356,113 @@ int late_handoff_create(const struct plan *pl)
 	return fd;
 }
 
-/* ---- the watchdog ---- */
+/* ---- the deadline, in the supervisor ---- */
 
 static int pidfd_open_(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Every thread of @pid hardened? 1 yes, 0 not yet, -1 unreadable. */
-static int hardened(pid_t pid, const struct plan *pl)
+/*
+ * The hardened state of one process, thread by thread, as the shim
+ * checks it at its trigger: every uid and gid, every capability set,
+ * no_new_privs, seccomp mode and filter count. 1 hardened, 0 not (with
+ * what is missing in @why), -1 gone (ended, or a zombie).
+ */
+/* Every supplementary group of a "Groups:" line is the policy's. */
+static bool groups_allowed(const char *s, const struct plan *pl, unsigned *bad)
 {
-	char path[64], line[256];
+	for (char *e;; s = e) {
+		unsigned long g = strtoul(s, &e, 10);
+		bool ok = g == pl->gid;
+
+		if (e == s)
+			return true;
+		for (size_t i = 0; i < pl->ngroups && !ok; i++)
+			ok = g == pl->groups[i];
+		if (!ok) {
+			*bad = (unsigned)g;
+			return false;
+		}
+	}
+}
+
+static int thread_hardened(const char *path, const struct plan *pl, char *why, size_t len)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	bool groups_ok = true;
+	unsigned badgroup = 0;
+	unsigned filters = 0, mode = 0, nnp = 0, ids[2][4], seen = 0;
+	unsigned long long caps[4] = {~0ull, ~0ull, ~0ull, ~0ull};
+	static const char *const capkey[4] = {"CapInh:", "CapPrm:", "CapEff:", "CapAmb:"};
+	char state = '?';
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	/* getline: a Groups line may be long. */
+	while (getline(&line, &cap, f) > 0) {
+		unsigned *v = NULL;
+
+		if (sscanf(line, "State: %c", &state) == 1)
+			continue;
+		if (!strncmp(line, "Groups:", 7) && pl->ids)
+			groups_ok = groups_allowed(line + 7, pl, &badgroup);
+		sscanf(line, "Seccomp: %u", &mode);
+		sscanf(line, "Seccomp_filters: %u", &filters);
+		sscanf(line, "NoNewPrivs: %u", &nnp);
+		if (!strncmp(line, "Uid:", 4))
+			v = ids[0], seen |= 1;
+		else if (!strncmp(line, "Gid:", 4))
+			v = ids[1], seen |= 2;
+		if (v && sscanf(line + 4, "%u %u %u %u", &v[0], &v[1], &v[2], &v[3]) != 4)
+			seen = 0;
+		for (int c = 0; c < 4; c++)
+			if (!strncmp(line, capkey[c], strlen(capkey[c])))
+				sscanf(line + strlen(capkey[c]), "%llx", &caps[c]);
+	}
+	fclose(f);
+	free(line);
+	if (state == 'Z' || state == 'X')
+		return -1;
+	if (mode != SECCOMP_MODE_FILTER || filters < pl->expected_filters) {
+		snprintf(why, len, "Seccomp %u with %u filters, not 2 with %u", mode, filters,
+			 pl->expected_filters);
+		return 0;
+	}
+	if (nnp != 1) {
+		snprintf(why, len, "no_new_privs is off");
+		return 0;
+	}
+	if (!pl->ids)
+		return 1;
+	if (seen != 3) {
+		snprintf(why, len, "Uid or Gid unreadable");
+		return 0;
+	}
+	for (int i = 0; i < 4; i++)
+		if (ids[0][i] != pl->uid || ids[1][i] != pl->gid) {
+			snprintf(why, len, "uid %u/%u/%u/%u gid %u/%u/%u/%u, not %u and %u", ids[0][0],
+				 ids[0][1], ids[0][2], ids[0][3], ids[1][0], ids[1][1], ids[1][2], ids[1][3],
+				 (unsigned)pl->uid, (unsigned)pl->gid);
+			return 0;
+		}
+	if (!groups_ok) {
+		snprintf(why, len, "supplementary group %u is not the policy's", badgroup);
+		return 0;
+	}
+	for (int c = 0; c < 4 && pl->uid != 0; c++)
+		if (caps[c]) {
+			snprintf(why, len, "%.6s %016llx", capkey[c], caps[c]);
+			return 0;
+		}
+	return 1;
+}
+
+static int hardened(pid_t pid, const struct plan *pl, char *why, size_t len)
+{
+	char path[64];
 	struct dirent *e;
 	int all = 1, threads = 0;
 	DIR *d;
@@ -285,31 +472,19 @@ static int hardened(pid_t pid, const struct plan *pl)
 	if (!d)
 		return -1;
 	while ((e = readdir(d)) && all) {
-		unsigned filters = 0, mode = 0, uid = ~0u;
-		unsigned long long capeff = ~0ull;
-		FILE *f;
+		int h;
 
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/status", (int)pid, e->d_name);
-		f = fopen(path, "re");
-		if (!f)
+		h = thread_hardened(path, pl, why, len);
+		if (h < 0)
 			continue; /* the thread just ended */
-		while (fgets(line, sizeof(line), f)) {
-			sscanf(line, "Seccomp: %u", &mode);
-			sscanf(line, "Seccomp_filters: %u", &filters);
-			sscanf(line, "Uid: %*u %u", &uid);
-			sscanf(line, "CapEff: %llx", &capeff);
-		}
-		fclose(f);
 		threads++;
-		if (mode != SECCOMP_MODE_FILTER || filters < pl->expected_filters)
-			all = 0;
-		if (pl->ids && (uid != pl->uid || (pl->uid != 0 && capeff != 0)))
-			all = 0;
+		all = h;
 	}
 	closedir(d);
-	return all && threads > 0;
+	return threads ? all : -1;
 }
 
 static long long now_ms(void)
@@ -320,85 +495,158 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static _Noreturn void watchdog(const struct plan *pl, pid_t pid, int pidfd)
+/* What the missing trigger is, for the deadline message. */
+static const char *trigger_text(int apply)
 {
-	long long end = now_ms() + pl->deadline_ms;
-	struct pollfd pfd = {pidfd, POLLIN, 0};
-
-	for (;;) {
-		int h = hardened(pid, pl);
-
-		/* The pid can be reused only after the service has exited and
-		 * been reaped: if the pidfd says it still runs, the status we
-		 * just read was the service's. */
-		if (poll(&pfd, 1, 0) != 0)
-			_exit(0);
-		if (h == 1) {
-			log_event("watchdog", "pid %d reached its hardened state", (int)pid);
-			_exit(0);
-		}
-		if (now_ms() >= end)
-			break;
-		poll(&pfd, 1, 10);
+	switch (apply) {
+	case APPLY_MAIN:
+		return "apply = main: main() was never reached (a program started without the preload?)";
+	case APPLY_ACCEPT:
+		return "apply = accept: no accept() or accept4() call came";
+	default:
+		return "apply = listen/ready: no wait (poll, select, epoll, sigsuspend) or accept came after "
+		       "a "
+		       "listen()";
 	}
-	/* Said before the kill, so that it comes before the service's end. */
-	fprintf(stderr,
-		"harden-exec: watchdog: pid %d did not reach its hardened state within %ums: killed\n",
-		(int)pid, pl->deadline_ms);
-	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) && errno != ESRCH)
-		die(EXIT_HARDEN, "watchdog: kill pid %d: %s", (int)pid, strerror(errno));
-	/* The kernel may drop the signal (a pid namespace's init): check. */
-	if (poll(&pfd, 1, 2000) != 1)
-		die(EXIT_HARDEN, "watchdog: pid %d is still running after SIGKILL", (int)pid);
-	_exit(0);
+}
+
+#define TREE_MAX 8192
+
+static struct {
+	long long end;
+	unsigned long long last_sum; /* the pids of the last clean walk */
+	size_t last_n;
+	bool clean;
+	pid_t pids[TREE_MAX];
+} dl;
+
+static void comm_of(pid_t pid, char *comm, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f || !fgets(comm, (int)len, f))
+		snprintf(comm, len, "?");
+	comm[strcspn(comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* Said once per process, though a dying one may be seen in several walks. */
+static bool told_before(pid_t pid)
+{
+	static pid_t told[256];
+	static size_t ntold;
+
+	for (size_t i = 0; i < ntold; i++)
+		if (told[i] == pid)
+			return true;
+	if (ntold < 256)
+		told[ntold++] = pid;
+	return false;
 }
 
 /*
- * Forked twice so that it is nobody's child but init's (or a subreaper's):
- * the service, which takes this process's place by exec, never sees a
- * child it did not start. It holds a pidfd of the service, so its kill
- * cannot hit a recycled pid.
+ * Kill every process of the tree that is not hardened, walking again
+ * until a walk finds none: a process forked by one being killed is
+ * itself not hardened, and the next walk finds it.
  */
-void late_watchdog_start(const struct plan *pl)
+static void deadline_kill(const struct plan *pl)
 {
-	pid_t self = getpid(), child;
-	int pidfd = pidfd_open_(self), status;
+	char why[160], comm[32];
 
-	if (pidfd < 0)
-		die(EXIT_HARDEN, "late: pidfd_open: %s%s", strerror(errno),
-		    errno == ENOSYS ? " (a kernel of 5.3 or later is needed)" : "");
-	child = fork();
-	if (child < 0)
-		die(EXIT_HARDEN, "late: fork the watchdog: %s", strerror(errno));
-	if (child == 0) {
-		pid_t grandchild = fork();
+	for (int round = 0; round < 200; round++) {
+		size_t n = sup_tree(dl.pids, TREE_MAX), left = 0;
 
-		if (grandchild != 0)
-			_exit(grandchild < 0 ? EXIT_HARDEN : 0);
-		setsid();
-		/* Only the pidfd, stderr and the log stay open. */
-		for (size_t i = 0; i < pl->nkeep; i++)
-			close(pl->keep_fds[i]);
-		if (pl->handoff_fd >= 0)
-			close(pl->handoff_fd);
-		int null = open("/dev/null", O_RDWR);
+		for (size_t i = 0; i < n; i++) {
+			pid_t pid = dl.pids[i];
+			int pidfd;
 
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			if (null > 2)
-				close(null);
+			if (hardened(pid, pl, why, sizeof(why)) != 0)
+				continue;
+			left++;
+			/* Through a pidfd, checked again once held: no recycled pid is hit. */
+			pidfd = pidfd_open_(pid);
+			if (pidfd < 0 || hardened(pid, pl, why, sizeof(why)) != 0) {
+				if (pidfd >= 0)
+					close(pidfd);
+				continue;
+			}
+			comm_of(pid, comm, sizeof(comm));
+			if (!told_before(pid))
+				fprintf(stderr,
+					"harden-exec: deadline: pid %d (%s) did not reach its hardened state "
+					"within %ums (%s; %s): killed\n",
+					(int)pid, comm, pl->deadline_ms, why, trigger_text(pl->late));
+			if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) && errno != ESRCH)
+				die(EXIT_HARDEN, "deadline: kill pid %d: %s", (int)pid, strerror(errno));
+			close(pidfd);
 		}
-		prctl(PR_SET_NAME, "harden-watchdog", 0, 0, 0);
-		/* It needs nothing but the right to kill the service. */
-		struct __user_cap_header_struct ch = {_LINUX_CAPABILITY_VERSION_3, 0};
-		struct __user_cap_data_struct cd[2] = {{1u << CAP_KILL, 1u << CAP_KILL, 0}, {0, 0, 0}};
-
-		(void)syscall(SYS_capset, &ch, cd); /* fails harmlessly when unprivileged */
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		watchdog(pl, self, pidfd);
+		if (!left && n < TREE_MAX)
+			return;
+		usleep(2000);
 	}
-	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status))
-		die(EXIT_HARDEN, "late: the watchdog did not start");
-	close(pidfd);
+	sup_kill_tree(SIGKILL);
+	die(EXIT_HARDEN, "deadline: processes of the service are still running after SIGKILL");
+}
+
+/*
+ * Every 10 ms until the whole tree is hardened or the deadline has
+ * passed. Done when two walks in a row find every process hardened and
+ * the same processes: a process re-parented to the supervisor while one
+ * walk ran can be missed by that walk, not by the next (it moves once).
+ * Once all are hardened nothing unhardened can appear: a fork inherits the
+ * filter and the identity, and no_new_privs keeps any exec from gaining.
+ */
+static int deadline_tick(void *arg)
+{
+	const struct plan *pl = arg;
+	char why[160];
+	size_t n = sup_tree(dl.pids, TREE_MAX);
+	unsigned long long sum = 0;
+	bool all = n < TREE_MAX;
+
+	for (size_t i = 0; i < n && all; i++) {
+		if (hardened(dl.pids[i], pl, why, sizeof(why)) == 0)
+			all = false;
+		sum += (unsigned long long)dl.pids[i] * 2654435761u;
+	}
+	if (all) {
+		if (dl.clean && dl.last_sum == sum && dl.last_n == n) {
+			log_event("deadline", "every process of the service (%zu) reached its hardened state",
+				  n);
+			return 0;
+		}
+		dl.clean = true;
+		dl.last_sum = sum;
+		dl.last_n = n;
+		return 1;
+	}
+	dl.clean = false;
+	if (now_ms() < dl.end)
+		return 1;
+	deadline_kill(pl);
+	sup_mark_failed("the late deadline killed processes of the service");
+	return 0;
+}
+
+static void deadline_started(pid_t service, void *arg)
+{
+	const struct plan *pl = arg;
+
+	(void)service;
+	dl.end = now_ms() + pl->deadline_ms;
+}
+
+void late_supervise(struct plan *pl)
+{
+	sup_require("the late deadline");
+	sup_hook(&(struct sup_hook){.name = "late deadline",
+				    .arg = pl,
+				    .started = deadline_started,
+				    .tick = deadline_tick,
+				    .period_ms = 10,
+				    .fd = -1});
 }

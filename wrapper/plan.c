@@ -7,6 +7,8 @@
 #include "plan.h"
 #include "../core/log.h"
 #include "late.h"
+#include "mounts.h"
+#include "ns.h"
 #include "../core/sysnames.h"
 #include "sets.h"
 #include "users.h"
@@ -250,7 +252,7 @@ static void plan_workdir(const struct plan *pl, const struct policy *p)
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
 	int fd;
 
-	if (!p->workdir)
+	if (!p->workdir || p->root) /* in a new root: entered after pivot_root */
 		return;
 	if (pl->root_fd >= 0)
 		fd = (int)syscall(SYS_openat2, pl->root_fd, p->workdir, &how, sizeof(how));
@@ -448,6 +450,22 @@ static void plan_caps(struct plan *pl, const struct policy *p)
 	uint64_t perm, eff;
 
 	pl->last_cap = (int)cap_max_bits() - 1;
+	/*
+	 * bound (the baseline's): a service that stays root keeps those of
+	 * the list it holds, to drop privileges itself; one that runs as
+	 * another user keeps nothing, so no list meant for root is ever
+	 * handed to an ordinary user. keep, when given, wins. In a chroot,
+	 * root with CAP_SYS_CHROOT could leave it (chroot(2), NOTES): never
+	 * kept there.
+	 */
+	if (!p->caps_keep_at.file && p->caps_bound_at.file) {
+		current_caps(&perm, &eff);
+		pl->caps = true;
+		pl->caps_keep = (pl->ids ? pl->uid : getuid()) == 0 ? p->caps_bound & perm : 0;
+		if (p->chroot)
+			pl->caps_keep &= ~(1ull << CAP_SYS_CHROOT);
+		return;
+	}
 	if (!p->caps_keep_at.file)
 		return;
 	current_caps(&perm, &eff);
@@ -595,7 +613,7 @@ static void policy_argument_rules(struct filter_spec *s, const struct policy *p)
  * @deny), else a deny-list; @refuse is what refused calls get.
  */
 static void build_spec(struct filter_spec *spec, const struct plan *pl, const struct strlist *allow,
-		       const struct strlist *deny, uint32_t refuse, bool late, bool argument_rules)
+		       const struct strlist *deny, uint32_t refuse, bool guard_sigsys, bool argument_rules)
 {
 	static bool in_allow[FILTER_NR_MAX], in_deny[FILTER_NR_MAX];
 	const struct policy *p = pl->pol;
@@ -641,7 +659,7 @@ static void build_spec(struct filter_spec *spec, const struct plan *pl, const st
 	 */
 	if (pl->jailed)
 		force_action(spec, "open_by_handle_at", refuse);
-	if (late)
+	if (guard_sigsys)
 		check_syscall(spec, "rt_sigaction", CHK_SIGSYS);
 	if (!argument_rules)
 		return; /* the early filter of a late policy: a plain deny-list */
@@ -717,11 +735,6 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 	if (p->log_kernel == TRI_YES && !any && !p->early_deny_at.file)
 		die(EXIT_HARDEN, "%s[log] kernel = yes: the policy has no seccomp filter to log for",
 		    where(&p->log_kernel_at));
-	if (p->log_kernel == TRI_YES && pl->late)
-		die(EXIT_HARDEN,
-		    "%s[log] kernel = yes: only with apply = exec (the preload shim installs a late filter "
-		    "without the flag)",
-		    where(&p->log_kernel_at));
 	pl->filter_flags = p->log_kernel == TRI_YES ? SECCOMP_FILTER_FLAG_LOG : 0;
 	if (!p->early_deny_at.file && !any)
 		return;
@@ -740,7 +753,10 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		 * threads that block SIGSYS (the kernel then forces it). */
 		pl->report = kind == SCMP_ACT_KILL_PROCESS;
 		pl->violation_action = action;
-		build_spec(&spec, pl, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, true, true);
+		/* SIGSYS stays the shim's only while it reports (kill): with
+		 * errno or log no SIGSYS ever comes from the filter, and a
+		 * service may ignore or handle it (nginx ignores it). */
+		build_spec(&spec, pl, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, pl->report, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		memcpy(pl->actions, spec.action, sizeof(pl->actions));
@@ -781,7 +797,7 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	if (!pl->late_bpf)
 		die(EXIT_HARDEN, "%s[seccomp] apply: a late apply needs allow or deny", where(&p->apply_at));
 	/* The kernel drops SIGKILL sent to a pid namespace's init from inside
-	 * the namespace: the watchdog could not enforce the deadline. */
+	 * the namespace: the supervisor could not enforce the deadline. */
 	if (getpid() == 1)
 		die(EXIT_HARDEN,
 		    "%s[seccomp] apply: a late apply cannot run as pid 1 (the deadline could not be "
@@ -791,7 +807,9 @@ static void plan_late(struct plan *pl, const struct policy *p)
 	if (!pl->nnp)
 		die(EXIT_HARDEN, "%s[exec] no_new_privs = no: a late apply needs no_new_privs",
 		    where(&p->no_new_privs_at));
-	if (pl->caps && pl->caps_keep)
+	/* Without a change to another user, the capabilities step keeps its
+	 * set at exec, as in exec mode (the baseline's bound set for root). */
+	if (pl->caps && pl->caps_keep && pl->ids && pl->uid != 0)
 		die(EXIT_HARDEN,
 		    "%s[capabilities] keep: with a late apply, capabilities are dropped by the change to a "
 		    "non-root [identity] user at the trigger, so none can be kept: use keep = none",
@@ -811,6 +829,7 @@ static void plan_late(struct plan *pl, const struct policy *p)
 		return;
 	pl->handoff_fd = late_handoff_create(pl);
 	pl->internal_fds[pl->ninternal++] = pl->handoff_fd;
+	late_supervise(pl);
 }
 
 /* The preload and the handoff descriptor, for the service's environment. */
@@ -853,6 +872,10 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	plan_sanitise(pl, p);
 	plan_filesystem(pl, p);
 	plan_identity(pl, p);
+	/* 4-5. Namespaces and the jail, once the identity is known (it must
+	 * be mapped, and owns the tmpfs mounts). */
+	ns_plan_build(pl, p);
+	mounts_plan_build(pl, p);
 	plan_limits(pl, p);
 	plan_caps(pl, p);
 	pl->nnp = p->no_new_privs != TRI_NO;
@@ -862,6 +885,10 @@ void plan_build(struct plan *pl, const struct policy *p, char **argv, bool dry)
 	pl->late = p->apply;
 	plan_seccomp(pl, p);
 	plan_late(pl, p);
+	mounts_plan_shim(pl);
+	/* 6. Landlock: after the chroot is known (rule paths are the
+	 * service's) and no_new_privs (which an unprivileged domain needs). */
+	landlock_plan(pl, p);
 	if (pl->late && !dry)
 		late_env(pl);
 	if (pl->bpf && !pl->nnp)

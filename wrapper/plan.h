@@ -8,12 +8,16 @@
 #define HARDEN_PLAN_H
 
 #include "../core/filter.h"
+#include "landlock.h"
 #include "policy.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
 
 #define PLAN_MAX_FDS 1024
+
+struct ns_plan;
+struct mount_plan;
 
 struct plan {
 	const struct policy *pol;
@@ -27,10 +31,18 @@ struct plan {
 	char **envp;
 	enum tri setsid;
 
+	/* 4. namespaces (ns.c) and 5. the filesystem jail (mounts.c) */
+	struct ns_plan *ns;	   /* NULL: no new namespace */
+	struct mount_plan *mounts; /* NULL: no mount changes */
+	bool new_root;		   /* a new root (pivot_root): nothing outside it can be named */
+
 	/* 5. filesystem */
 	int root_fd; /* -1: no chroot */
 	bool jailed; /* a chroot or a new root: every filter refuses open_by_handle_at */
 	const char *workdir;
+
+	/* 6. Landlock (wrapper/landlock.c) */
+	struct landlock_plan landlock;
 
 	/* 7. identity */
 	bool ids;

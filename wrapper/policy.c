@@ -43,6 +43,7 @@ struct loader {
 	int depth;
 	int keys_seen;		      /* outside [policy]: include must come first */
 	int caps_none, families_none; /* "none" given: no names may follow */
+	int ll_scope_none;
 	char seen[MAX_KEYS][80];
 	size_t nseen;
 	struct policy_error *err;
@@ -457,8 +458,10 @@ static int set_mask(struct loader *l, const struct key *k, const char *v, int co
 	int rc = 0;
 
 	split_append(&add, v);
-	if (!cont)
+	if (!cont) {
 		*mask = 0;
+		*none = 0; /* set by this key's own "none" only */
+	}
 	if (!cont && add.n == 1 && !strcmp(add.v[0], "none"))
 		*none = 1;
 	else if (*none && cont) {
@@ -667,6 +670,179 @@ static int set_log_target(struct loader *l, const struct key *k, const char *v, 
 	return set_string(l, k, v, cont);
 }
 
+/* ---- [namespaces] and the [filesystem] jail (applied by ns.c, mounts.c) ---- */
+
+/* An absolute path without ., .. or empty components, nor a trailing /:
+ * the jail compares and creates paths by their text. */
+static int clean_path(const char *s, size_t n)
+{
+	if (!n || s[0] != '/')
+		return 0;
+	if (n == 1)
+		return 1;
+	if (s[n - 1] == '/')
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, len;
+
+		while (j < n && s[j] != '/')
+			j++;
+		len = j - i - 1;
+		if (!len || (len == 1 && s[i + 1] == '.') || (len == 2 && s[i + 1] == '.' && s[i + 2] == '.'))
+			return 0;
+		i = j;
+	}
+	return 1;
+}
+
+static int valid_jail_path(struct loader *l, const struct key *k, const char *item)
+{
+	if (clean_path(item, strlen(item)))
+		return 0;
+	fail(l, "[%s] %s: %s: expected an absolute path without ., .. or //", k->section, k->name, item);
+	return -1;
+}
+
+static int valid_bind(struct loader *l, const struct key *k, const char *item)
+{
+	const char *colon = strchr(item, ':');
+	size_t n = colon ? (size_t)(colon - item) : strlen(item);
+
+	if (clean_path(item, n) && (!colon || clean_path(colon + 1, strlen(colon + 1))))
+		return 0;
+	fail(l, "[filesystem] %s: %s: expected SRC or SRC:DST, absolute paths without ., .. or //", k->name,
+	     item);
+	return -1;
+}
+
+static int valid_tmpfs(struct loader *l, const struct key *k, const char *item)
+{
+	const char *colon = strchr(item, ':');
+	unsigned long long size = 1;
+
+	(void)k;
+	if (clean_path(item, colon ? (size_t)(colon - item) : strlen(item)) &&
+	    (!colon || (!parse_number(colon + 1, size_units, &size) && size > 0 && size < (1ull << 40))))
+		return 0;
+	fail(l, "[filesystem] tmpfs: %s: expected PATH or PATH:SIZE (such as /run:16M)", item);
+	return -1;
+}
+
+static int set_jail_paths(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, valid_jail_path);
+}
+
+static int set_binds(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, valid_bind);
+}
+
+static int set_tmpfs(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, valid_tmpfs);
+}
+
+/* uid_map / gid_map: each line INSIDE OUTSIDE COUNT, as user_namespaces(7). */
+static int set_idmap(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	struct strlist *list = value_of(l, k), add = {0};
+	unsigned long long n[3] = {0, 0, 0};
+	int rc = 0;
+
+	split_append(&add, v);
+	for (size_t i = 0; i < add.n && i < 3; i++)
+		if (parse_number(add.v[i], count_units, &n[i]) || n[i] > 0xfffffffeull)
+			rc = -1;
+	if (rc || add.n != 3 || !n[2] || n[0] + n[2] > 0xffffffffull || n[1] + n[2] > 0xffffffffull) {
+		fail(l, "[namespaces] %s = %s: expected INSIDE OUTSIDE COUNT on each line, such as 0 1000 1",
+		     k->name, v);
+		rc = -1;
+	}
+	if (!rc && !cont)
+		strlist_free(list);
+	for (size_t i = 0; i < add.n && !rc; i++)
+		split_append(list, add.v[i]);
+	strlist_free(&add);
+	return rc;
+}
+
+static int set_hostname(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	size_t n = strlen(v);
+
+	if (n > 64 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != n ||
+	    v[0] == '-' || v[0] == '.') {
+		fail(l, "[namespaces] hostname = %s: expected up to 64 letters, digits, - and .", v);
+		return -1;
+	}
+	return set_string(l, k, v, cont);
+}
+
+static int set_root(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	if (strcmp(v, "tmpfs") && !clean_path(v, strlen(v))) {
+		fail(l, "[filesystem] root = %s: expected tmpfs or an absolute path without ., .. or //", v);
+		return -1;
+	}
+	return set_string(l, k, v, cont);
+}
+
+/* ---- [landlock]: values only; wrapper/landlock.c resolves them ---- */
+
+static int valid_ll_path(struct loader *l, const struct key *k, const char *item)
+{
+	if (item[0] == '/')
+		return 0;
+	fail(l, "[landlock] %s: %s: expected an absolute path", k->name, item);
+	return -1;
+}
+
+static int set_ll_paths(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, valid_ll_path);
+}
+
+static int valid_ll_port(struct loader *l, const struct key *k, const char *item)
+{
+	unsigned long long port;
+
+	if (!strcmp(item, "any") || (!parse_number(item, count_units, &port) && port <= 65535))
+		return 0;
+	fail(l, "[landlock] %s: %s: expected a TCP port from 0 to 65535, or any", k->name, item);
+	return -1;
+}
+
+/* Ports, or `any` alone (that kind of TCP access is then not handled). */
+static int set_ll_ports(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	const struct strlist *list = value_of(l, k);
+
+	if (set_checked_list(l, k, v, cont, valid_ll_port))
+		return -1;
+	for (size_t i = 0; i < list->n && list->n > 1; i++)
+		if (!strcmp(list->v[i], "any")) {
+			fail(l, "[landlock] %s: any stands alone, without port numbers", k->name);
+			return -1;
+		}
+	return 0;
+}
+
+static int ll_scope_bit(const char *name)
+{
+	if (!strcmp(name, "abstract_unix"))
+		return 0; /* LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET */
+	if (!strcmp(name, "signal"))
+		return 1; /* LANDLOCK_SCOPE_SIGNAL */
+	return -1;
+}
+
+static int set_ll_scope(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_mask(l, k, v, cont, &l->ll_scope_none, ll_scope_bit,
+			"scope (expected abstract_unix or signal)");
+}
+
 static const struct key keys[] = {
     {"policy", "include", set_include, 0, 0, 0, 0},
     {"exec", "env", set_env, 0, AT(env), 0},
@@ -681,6 +857,7 @@ static const struct key keys[] = {
     {"identity", "group", set_string, 0, AT(group), 0},
     {"identity", "supplementary_groups", set_groups, 1, AT(groups), 0},
     {"capabilities", "keep", set_caps, 1, AT(caps_keep), 0},
+    {"capabilities", "bound", set_caps, 1, AT(caps_bound), 0},
     {"seccomp", "allow", set_syscalls, 1, AT(allow), 0},
     {"seccomp", "deny", set_syscalls, 1, AT(deny), 0},
     {"seccomp", "action", set_action, 0, AT(action), 0},
@@ -697,13 +874,46 @@ static const struct key keys[] = {
     {"seccomp", "clone_flags", set_arguments, 1, AT(clone_flags), ARG_CLONE_FLAG},
     {"filesystem", "chroot", set_string, 0, AT(chroot), 1},
     {"filesystem", "workdir", set_string, 0, AT(workdir), 1},
+    {"namespaces", "net", set_tri, 0, AT(ns_net), 0},
+    {"namespaces", "ipc", set_tri, 0, AT(ns_ipc), 0},
+    {"namespaces", "uts", set_tri, 0, AT(ns_uts), 0},
+    {"namespaces", "hostname", set_hostname, 0, AT(hostname), 0},
+    {"namespaces", "cgroup", set_tri, 0, AT(ns_cgroup), 0},
+    {"namespaces", "mount", set_tri, 0, AT(ns_mount), 0},
+    {"namespaces", "user", set_tri, 0, AT(ns_user), 0},
+    {"namespaces", "uid_map", set_idmap, 1, AT(uid_map), 0},
+    {"namespaces", "gid_map", set_idmap, 1, AT(gid_map), 0},
+    {"filesystem", "root", set_root, 0, AT(root), 0},
+    {"filesystem", "bind_ro", set_binds, 1, AT(bind_ro), 0},
+    {"filesystem", "bind_rw", set_binds, 1, AT(bind_rw), 0},
+    {"filesystem", "tmpfs", set_tmpfs, 1, AT(tmpfs), 0},
+    {"filesystem", "read_only", set_jail_paths, 1, AT(read_only), 0},
+    {"filesystem", "read_write", set_jail_paths, 1, AT(read_write), 0},
+    {"filesystem", "inaccessible", set_jail_paths, 1, AT(inaccessible), 0},
+    {"filesystem", "noexec", set_jail_paths, 1, AT(noexec), 0},
+    {"filesystem", "exec", set_jail_paths, 1, AT(exec_paths), 0},
+    {"filesystem", "private_tmp", set_tri, 0, AT(private_tmp), 0},
+    {"filesystem", "private_dev", set_tri, 0, AT(private_dev), 0},
+    {"filesystem", "protect_kernel", set_tri, 0, AT(protect_kernel), 0},
+    {"landlock", "read", set_ll_paths, 1, AT(ll_read), 0},
+    {"landlock", "write", set_ll_paths, 1, AT(ll_write), 0},
+    {"landlock", "exec", set_ll_paths, 1, AT(ll_exec), 0},
+    {"landlock", "refer", set_ll_paths, 1, AT(ll_refer), 0},
+    {"landlock", "ioctl_dev", set_ll_paths, 1, AT(ll_ioctl_dev), 0},
+    {"landlock", "tcp_bind", set_ll_ports, 1, AT(ll_tcp_bind), 0},
+    {"landlock", "tcp_connect", set_ll_ports, 1, AT(ll_tcp_connect), 0},
+    {"landlock", "scope", set_ll_scope, 1, AT(ll_scope), 0},
+    {"landlock", "best_effort", set_tri, 0, AT(ll_best_effort), 0},
+    {"landlock", "log", set_tri, 0, AT(ll_log), 0},
+    {"landlock", "domain", set_tri, 0, AT(ll_domain), 0},
     {"log", "format", set_log_format, 0, AT(log_format), 0},
     {"log", "target", set_log_target, 0, AT(log_target), 1},
     {"log", "kernel", set_tri, 0, AT(log_kernel), 0},
 };
 
 static const char *const sections[] = {
-    "policy", "exec", "identity", "limits", "capabilities", "seccomp", "filesystem", "log",
+    "policy",  "exec",	     "identity",   "limits", "capabilities",
+    "seccomp", "filesystem", "namespaces", "log",    "landlock",
 };
 
 static int known_section(const char *s)

@@ -59,6 +59,7 @@ struct policy {
 	struct limit_setting limits[NLIMITS];
 	/* [capabilities] */
 	SETTING(uint64_t, caps_keep);
+	SETTING(uint64_t, caps_bound); /* at most these, for a service that stays root */
 	/* [seccomp] */
 	SETTING(struct strlist, allow);
 	SETTING(struct strlist, deny);
@@ -78,6 +79,41 @@ struct policy {
 	/* [filesystem] */
 	SETTING(char *, chroot);
 	SETTING(char *, workdir);
+	/* [namespaces] (wrapper/ns.c); pid waits for the supervisor */
+	SETTING(enum tri, ns_net);
+	SETTING(enum tri, ns_ipc);
+	SETTING(enum tri, ns_uts);
+	SETTING(enum tri, ns_cgroup);
+	SETTING(enum tri, ns_mount);
+	SETTING(enum tri, ns_user);
+	SETTING(char *, hostname);
+	SETTING(struct strlist, uid_map); /* INSIDE OUTSIDE COUNT, three numbers a line */
+	SETTING(struct strlist, gid_map);
+	/* [filesystem] jail (wrapper/mounts.c) */
+	SETTING(char *, root);		  /* "tmpfs" or an absolute path */
+	SETTING(struct strlist, bind_ro); /* SRC or SRC:DST */
+	SETTING(struct strlist, bind_rw);
+	SETTING(struct strlist, tmpfs); /* PATH or PATH:SIZE */
+	SETTING(struct strlist, read_only);
+	SETTING(struct strlist, read_write);
+	SETTING(struct strlist, inaccessible);
+	SETTING(struct strlist, noexec);
+	SETTING(struct strlist, exec_paths);
+	SETTING(enum tri, private_tmp);
+	SETTING(enum tri, private_dev);
+	SETTING(enum tri, protect_kernel);
+	/* [landlock] (wrapper/landlock.c) */
+	SETTING(struct strlist, ll_read); /* absolute paths */
+	SETTING(struct strlist, ll_write);
+	SETTING(struct strlist, ll_exec);
+	SETTING(struct strlist, ll_refer);
+	SETTING(struct strlist, ll_ioctl_dev);
+	SETTING(struct strlist, ll_tcp_bind); /* port numbers, or `any` alone */
+	SETTING(struct strlist, ll_tcp_connect);
+	SETTING(uint64_t, ll_scope); /* LANDLOCK_SCOPE_* */
+	SETTING(enum tri, ll_best_effort);
+	SETTING(enum tri, ll_log);
+	SETTING(enum tri, ll_domain);
 	/* [log] */
 	SETTING(enum log_format, log_format);
 	SETTING(char *, log_target);

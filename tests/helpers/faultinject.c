@@ -37,6 +37,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -223,6 +225,12 @@ FAILING(int, sigprocmask, (int how, const sigset_t *s, sigset_t *o), (how, s, o)
 FAILING(int, execve, (const char *p, char *const a[], char *const e[]), (p, a, e), 0)
 FAILING(pid_t, fork, (void), (), 0)
 FAILING(int, memfd_create, (const char *n, unsigned int f), (n, f), f)
+/* namespaces and the jail (wrapper/ns.c, mounts.c) */
+FAILING(int, unshare, (int flags), (flags), flags)
+FAILING(int, sethostname, (const char *n, size_t l), (n, l), 0)
+FAILING(int, mount, (const char *s, const char *t, const char *f, unsigned long m, const void *d),
+	(s, t, f, m, d), 0)
+FAILING(int, umount2, (const char *t, int f), (t, f), 0)
 
 /* ---- calls that can also lie about their result ---- */
 

@@ -13,13 +13,29 @@ mode, port = sys.argv[1], int(sys.argv[2])
 cmd = sys.argv[sys.argv.index("--") + 1:]
 proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+def tree(pid):
+    """Every descendant of pid (harden-exec stays as the service's supervisor)."""
+    out = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            kids = open(f"/proc/{pid}/task/{tid}/children").read().split()
+        except OSError:
+            continue
+        for k in map(int, kids):
+            out += [k] + tree(k)
+    return out
+
+def service():
+    return (tree(proc.pid) or [proc.pid])[0]
+
 def threads():
-    for tid in sorted(os.listdir(f"/proc/{proc.pid}/task")):
-        f = dict(l.split(":", 1) for l in open(f"/proc/{proc.pid}/task/{tid}/status"))
-        get = lambda k: " ".join(f[k].split())
-        print(f"thread: Uid={get('Uid')} Gid={get('Gid')} CapPrm={get('CapPrm')} CapEff={get('CapEff')} "
-              f"CapAmb={get('CapAmb')} NoNewPrivs={get('NoNewPrivs')} Seccomp={get('Seccomp')} "
-              f"filters={get('Seccomp_filters')}")
+    for pid in tree(proc.pid):
+        for tid in sorted(os.listdir(f"/proc/{pid}/task")):
+            f = dict(l.split(":", 1) for l in open(f"/proc/{pid}/task/{tid}/status"))
+            get = lambda k: " ".join(f[k].split())
+            print(f"thread: Uid={get('Uid')} Gid={get('Gid')} CapPrm={get('CapPrm')} CapEff={get('CapEff')} "
+                  f"CapAmb={get('CapAmb')} NoNewPrivs={get('NoNewPrivs')} Seccomp={get('Seccomp')} "
+                  f"filters={get('Seccomp_filters')}")
 
 def settle():
     # The trigger runs in the server: give every thread's state a moment.
@@ -54,7 +70,7 @@ else:
     print("http:", r.status, len(r.read()))
     settle()
     threads()
-    env = open(f"/proc/{proc.pid}/environ", "rb").read().split(b"\0")
+    env = open(f"/proc/{service()}/environ", "rb").read().split(b"\0")
     print("environ:", " ".join(e.split(b"=")[0].decode() for e in env if e))
     proc.send_signal(signal.SIGTERM)
     lines = []

@@ -7,8 +7,9 @@
  *   syscallbench floor [ITERS [REPS]] the same under a one-instruction
  *                                     allow-all filter it installs itself:
  *                                     what any seccomp filter costs here
+ *   syscallbench open PATH [ITERS [REPS]]  time open(PATH) and close (Landlock rows)
  *   syscallbench status               the seccomp state only
- *   syscallbench listen-status        listen on 127.0.0.1 (any port) first
+ *   syscallbench listen-status        listen on 127.0.0.1 (any port) and poll first
  *   syscallbench noop                 exit 0 at once (for peak RSS)
  *
  * `run` prints one line of KEY=VALUE words:
@@ -35,6 +36,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +142,38 @@ static int run(long iters, int reps)
 	return fflush(stdout) ? 1 : 0;
 }
 
+/* open PATH: nanoseconds per open(PATH, O_RDONLY) and close, the cost
+ * Landlock adds to a path walk (scripts/bench). */
+static double batch_open(const char *path, long iters)
+{
+	double t0 = now_ns();
+
+	for (long i = 0; i < iters; i++) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return (now_ns() - t0) / (double)iters;
+}
+
+static int run_open(const char *path, long iters, int reps)
+{
+	double v[MAX_REPS];
+	char st[128];
+
+	if (batch_open(path, iters / 4 + 1) < 0) {
+		perror(path);
+		return 1;
+	}
+	for (int r = 0; r < reps; r++)
+		v[r] = batch_open(path, iters);
+	status_words(st, sizeof(st));
+	printf("open_ns=%.1f iters=%ld reps=%d %s\n", median(v, reps), iters, reps, st);
+	return fflush(stdout) ? 1 : 0;
+}
+
 /* The cheapest filter there is: every syscall allowed, verdict cached. */
 static int allow_all(void)
 {
@@ -186,17 +220,31 @@ int main(int argc, char **argv)
 			return 1;
 		return run(iters, reps);
 	}
+	if (!strcmp(mode, "open") && argc > 2) {
+		long iters = argc > 3 ? atol(argv[3]) : 100000;
+		int reps = argc > 4 ? atoi(argv[4]) : 7;
+
+		if (iters < 1 || reps < 1 || reps > MAX_REPS) {
+			fprintf(stderr, "syscallbench: ITERS >= 1, 1 <= REPS <= %d\n", MAX_REPS);
+			return 2;
+		}
+		return run_open(argv[2], iters, reps);
+	}
 	if (!strcmp(mode, "status") || !strcmp(mode, "listen-status")) {
 		int s = -1;
 
 		if (mode[0] == 'l' && (s = listen_first()) < 0)
 			return 1;
+		/* apply = listen fires at the first wait after the listens. */
+		if (s >= 0)
+			poll(NULL, 0, 0);
 		status_words(st, sizeof(st));
 		printf("%s\n", st);
 		if (s >= 0)
 			close(s);
 		return fflush(stdout) ? 1 : 0;
 	}
-	fprintf(stderr, "usage: syscallbench run|floor [ITERS [REPS]] | status | listen-status | noop\n");
+	fprintf(stderr, "usage: syscallbench run|floor [ITERS [REPS]] | open PATH [ITERS [REPS]] | status | "
+			"listen-status | noop\n");
 	return 2;
 }

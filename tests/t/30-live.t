@@ -181,7 +181,7 @@ X
 )
 run "$H" "$over" "$PROBE" ptrace_me status
 is "$(line ptrace_me)" "errno EACCES" "include = baseline: the baseline's deny-list with this file's action"
-is "$(field CapEff)" 0000000000000000 "include = baseline: the baseline's capability drop"
+is "$(field CapEff)" 00000000000404c3 "include = baseline: root keeps the baseline's bound set"
 
 # ---- socket activation and pass_fds ----
 act=$(policy act <<'X'
@@ -304,9 +304,52 @@ fi
 
 # ---- the baseline as root ----
 run "$H" --baseline "$PROBE" status limits
+# CAP_CHOWN DAC_OVERRIDE SETGID SETUID NET_BIND_SERVICE SYS_CHROOT
 for s in CapInh CapPrm CapEff CapBnd CapAmb; do
-	is "$(field $s)" "0000000000000000" "baseline: $s empty"
+	is "$(field $s)" "00000000000404c3" "baseline: root's $s cut to the bound set"
 done
+is "$(field Uid)" "0 0 0 0" "baseline: the user is left as it is"
+
 is "$(field NoNewPrivs)" 1 "baseline: NoNewPrivs"
 is "$(field Seccomp)" 2 "baseline: Seccomp filter"
 is "$(printf '%s\n' "$out" | awk '$2 == "core" { print $3, $4 }')" "0 0" "baseline: core dumps off"
+
+# ---- [capabilities] bound: root keeps those listed; another user nothing ----
+bnd=$(policy bnd <<'X'
+[capabilities]
+bound = CAP_SETUID CAP_SYS_CHROOT CAP_NET_RAW
+X
+)
+run "$H" "$bnd" "$PROBE" status
+is "$(field CapEff) $(field CapBnd) $(field CapAmb)" \
+	"0000000000042080 0000000000042080 0000000000042080" "bound: root keeps exactly the list"
+bndu=$(policy bndu <<X
+[policy]
+include = $(basename "$bnd")
+[identity]
+user = nobody
+X
+)
+run "$H" "$bndu" "$PROBE" status
+is "$(field Uid) | $(field CapPrm) $(field CapBnd) $(field CapAmb)" \
+	"65534 65534 65534 65534 | 0000000000000000 0000000000000000 0000000000000000" \
+	"bound: a service run as another user keeps nothing, not even in the bounding set"
+bndc=$(policy bndc <<X
+[policy]
+include = $(basename "$bnd")
+[filesystem]
+chroot = /
+X
+)
+run "$H" "$bndc" "$PROBE" status
+is "$(field CapEff) $(field CapBnd)" "0000000000002080 0000000000002080" \
+	"bound: never CAP_SYS_CHROOT with a chroot (root would leave it)"
+bndk=$(policy bndk <<X
+[policy]
+include = $(basename "$bnd")
+[capabilities]
+keep = CAP_KILL
+X
+)
+run "$H" "$bndk" "$PROBE" status
+is "$(field CapEff) $(field CapBnd)" "0000000000000020 0000000000000020" "bound: keep, when given, wins"

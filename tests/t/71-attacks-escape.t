@@ -68,7 +68,16 @@ is "$(line ptrace_attach)" "errno EPERM" "ptrace(PTRACE_ATTACH) of a sibling (sa
 run "$H" "$nodeny" "$ATTACK" ptrace_attach "$sib"
 is "$(line ptrace_attach)" "errno EACCES" "... refused by the seccomp filter itself (action = errno:EACCES shows through)"
 run "$H" "$nob" "$ATTACK" ptrace_attach "$sib"
-is "$(line ptrace_attach)" "ok" "control: without the filter, the same attach succeeds"
+is "$(line ptrace_attach)" "errno EPERM" "no filter: the service's own Landlock domain refuses the same attach (EPERM)"
+nobout=$(policy nobout <<'X'
+[identity]
+user = nobody
+[landlock]
+domain = no
+X
+)
+run "$H" "$nobout" "$ATTACK" ptrace_attach "$sib"
+is "$(line ptrace_attach)" "ok" "control: without the filter and without a domain (domain = no), the same attach succeeds"
 is "$(awk '/^TracerPid/ { print $2 }' "/proc/$sib/status")" 0 "the sibling is not left traced"
 kill -9 "$sib" 2>/dev/null
 wait "$sib" 2>/dev/null
@@ -102,7 +111,16 @@ X
 	run "${um[@]}" "$H" "$mnt" "$PROBE" mount
 	is "$(line mount)" "errno EACCES" "mount refused by the filter alone (deny = @mount, capabilities kept): EACCES"
 	run "${um[@]}" "$H" "$none" "$PROBE" mount
-	is "$(line mount)" "ok" "control: with CAP_SYS_ADMIN and no filter, mount works"
+	is "$(line mount)" "errno EPERM" "with CAP_SYS_ADMIN and no filter, the service's own Landlock domain refuses mount"
+	noneout=$(policy noneout <<'X'
+[exec]
+no_new_privs = yes
+[landlock]
+domain = no
+X
+)
+	run "${um[@]}" "$H" "$noneout" "$PROBE" mount
+	is "$(line mount)" "ok" "control: with CAP_SYS_ADMIN, no filter and no domain (domain = no), mount works"
 	ls -d /tmp/probe-mnt-* 2>/dev/null | sort >"$T/mnt-dirs-after"
 	is "$(comm -13 "$T/mnt-dirs-before" "$T/mnt-dirs-after")" "" "mount: no mount folder left in /tmp"
 else

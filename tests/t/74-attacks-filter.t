@@ -83,6 +83,10 @@ restrict_namespaces = yes
 X
 )
 ns=/proc/$holder/ns/user
+# Each service's own Landlock domain already keeps it from opening another
+# process's /proc/PID/ns/* (55-landlock.t); without it, the filter must.
+printf '[landlock]\ndomain = no\n' >>"$nob"
+printf '[landlock]\ndomain = no\n' >>"$nobrn"
 run "$H" "$nob" "$ATTACK" setns "$ns" 10000000
 like "$(line setns)" '^ok CapEff:.*[1-9a-f]' \
 	"control: nobody setns()es into nobody's user namespace and holds capabilities there"
@@ -96,6 +100,7 @@ include = baseline
 user = nobody
 X
 )
+printf '[landlock]\ndomain = no\n' >>"$nobase"
 run "$H" "$nobase" "$ATTACK" setns "$ns" 0
 is "$(line setns)" "errno EPERM" "... the baseline (restrict_namespaces = yes) refuses it too"
 kill -9 "$holder" 2>/dev/null

@@ -173,14 +173,19 @@ apply = main
 X
 )
 	"$H" "$lp" /bin/sleep 30 &
-	late=$!
-	on_exit "kill -9 $late"
-	for _ in $(seq 100); do [ "$(awk '/^Seccomp_filters:/ { print $2 }' /proc/$late/status 2>/dev/null)" = 2 ] && break; sleep 0.05; done
+	sup=$!
+	on_exit "kill -9 $sup"
+	# A late apply keeps harden-exec as the supervisor: the service is its child.
+	for _ in $(seq 100); do
+		late=$(cat "/proc/$sup/task/$sup/children" 2>/dev/null | awk '{ print $1 }')
+		[ -n "$late" ] && [ "$(awk '/^Seccomp_filters:/ { print $2 }' "/proc/$late/status" 2>/dev/null)" = 2 ] && break
+		sleep 0.05
+	done
 	run "$H" verify "$lp" "$late"
 	is "$rc:$out" "0:pid $late holds $lp" "verify: a late service holds once its trigger passed (both filters compared)"
 	run "$H" verify "$vp" "$late"
 	like "$rc $(printf '%s\n' "$out" | grep filter)" "^1 mismatch: thread $late: the policy's filter \([0-9]+ instructions\) is not among its 2 filters" "verify: the late service does not hold another policy's filter"
-	kill -9 "$late"; wait "$late" 2>/dev/null
+	kill -9 "$late" "$sup"; wait "$sup" 2>/dev/null
 else
 	skip "needs libharden.so" "verify: a late service"
 	skip "needs libharden.so" "verify: a late service, another policy"

@@ -131,6 +131,65 @@ expect_fault "filesystem: chdir to the workdir" 125 "^harden-exec: filesystem: .
 expect_fault "filesystem: / reads back as another folder (a lie)" 125 "^harden-exec: filesystem: .*jail.ini:2: / is not .* after chroot$" \
 	"$T/jail/ran" "$jail" FAULT_CALL=stat FAULT_NTH=0 FAULT_LIE=1 -- "${JCMD[@]}"
 
+# ---- 4-5. namespaces and the jail ----
+iso=$(policy iso <<X
+[namespaces]
+user = yes
+net = yes
+uts = yes
+hostname = f
+[filesystem]
+root = tmpfs
+bind_ro = /usr /lib /lib64 /bin /etc $PROBE
+bind_rw = $T
+read_only = /
+X
+)
+ns_fault() { # DESC REGEX FAULT...
+	local desc=$1 re=$2
+	shift 2
+	expect_fault "$desc" 125 "^harden-exec: $re" "$RAN" "$iso" "$@" -- "${CMD[@]}"
+}
+ns_fault "namespaces: unshare(CLONE_NEWUSER)" "namespaces: .*iso.ini:2: \[namespaces\] user = yes: unshare\(CLONE_NEWUSER\) refused \(hint: .*\): $XDEV$" \
+	FAULT_CALL=unshare FAULT_ARG=$((0x10000000))
+ns_fault "namespaces: fork of the map writer" "namespaces: .*iso.ini:2: \[namespaces\] user = yes: fork the map writer: $XDEV$" \
+	FAULT_CALL=fork
+ns_fault "namespaces: unshare(CLONE_NEWNET)" "namespaces: .*iso.ini:3: \[namespaces\] net = yes: unshare: $XDEV$" \
+	FAULT_CALL=unshare FAULT_ARG=$((0x40000000))
+ns_fault "namespaces: mount propagation" "namespaces: .*iso.ini:7: \[namespaces\] mount: make / private: $XDEV$" \
+	FAULT_CALL=mount
+ns_fault "namespaces: lo up" "namespaces: .*iso.ini:3: \[namespaces\] net = yes: SIOCSIFFLAGS lo up: $XDEV$" \
+	FAULT_CALL=ioctl FAULT_ARG=$((0x8914))
+ns_fault "namespaces: sethostname" "namespaces: .*iso.ini:5: \[namespaces\] hostname = f: sethostname: $XDEV$" \
+	FAULT_CALL=sethostname
+ns_fault "namespaces: /proc/self/ns/user unchanged (a lie)" "namespaces: .*iso.ini:2: \[namespaces\] user = yes: /proc/self/ns/user did not change$" \
+	FAULT_CALL=stat FAULT_NTH=0 FAULT_LIE=1
+ns_fault "filesystem: fsopen" "filesystem: .*iso.ini:7: \[filesystem\] root: fsopen tmpfs: $XDEV$" FAULT_CALL=syscall:430
+ns_fault "filesystem: open_tree" "filesystem: .*iso.ini:8: \[filesystem\] bind_ro: /usr: open_tree: $XDEV$" FAULT_CALL=syscall:428
+ns_fault "filesystem: move_mount" "filesystem: .*iso.ini:7: \[filesystem\] root: attach the new root at /tmp: $XDEV$" FAULT_CALL=syscall:429
+ns_fault "filesystem: mount_setattr" "filesystem: .*iso.ini:8: \[filesystem\] bind_ro: /usr: nosuid: $XDEV$" FAULT_CALL=syscall:442
+ns_fault "filesystem: pivot_root" "filesystem: .*iso.ini:7: \[filesystem\] root: pivot_root: $XDEV$" FAULT_CALL=syscall:155
+ns_fault "filesystem: detach the old root" "filesystem: .*iso.ini:7: \[filesystem\] root: detach the old root: $XDEV$" FAULT_CALL=umount2
+# ---- 6. Landlock (syscall numbers: 312 kcmp, 444-446 landlock_*) ----
+ll=$(policy ll <<X
+[landlock]
+exec = $(dirname "$PROBE")
+write = $T
+X
+)
+expect_fault "landlock: landlock_restrict_self" 125 "$(step landlock)" "$RAN" "$plain" \
+	FAULT_CALL=syscall:446 -- "${CMD[@]}"
+expect_fault "landlock: landlock_create_ruleset" 125 "^harden-exec: landlock: landlock_create_ruleset \(ABI [0-9]+\): $XDEV$" \
+	"$RAN" "$plain" FAULT_CALL=syscall:444 FAULT_NTH=2 -- "${CMD[@]}"
+expect_fault "landlock: landlock_add_rule" 125 "^harden-exec: .*ll.ini:3: \[landlock\] write: .*: landlock_add_rule: $XDEV$" \
+	"$RAN" "$ll" FAULT_CALL=syscall:445 -- "${CMD[@]}"
+expect_fault "landlock: the ABI probe fails, and rules need Landlock" 125 \
+	"^harden-exec: .*ll.ini:3: \[landlock\] write: needs Landlock ABI 1, the kernel has 0" \
+	"$RAN" "$ll" FAULT_CALL=syscall:444 FAULT_NTH=1 -- "${CMD[@]}"
+expect_fault "landlock: the read-back (kcmp of the parent) fails" 125 \
+	"^harden-exec: landlock: the parent process is still reachable in ptrace mode: $XDEV$" \
+	"$RAN" "$plain" FAULT_CALL=syscall:312 FAULT_NTH=2 -- "${CMD[@]}"
+
 # ---- 7. identity ----
 ident=$(policy ident <<'X'
 [identity]
@@ -196,7 +255,7 @@ expect_fault "exec: execve EACCES" 126 "^harden-exec: exec: $PROBE: Permission d
 expect_fault "exec: execve ENOENT" 127 "^harden-exec: exec: $PROBE: No such file or directory$" "$RAN" "$sec" \
 	FAULT_CALL=execve FAULT_ERRNO=ENOENT -- "${CMD[@]}"
 
-# ---- late apply: the handoff memfd, the watchdog's pidfd and fork ----
+# ---- late apply: the handoff memfd and the supervisor ----
 # The command must take a preload: a dynamically linked one.
 mkdir -p "$T/w" && chmod 0777 "$T/w"
 late=$(policy late <<'X'
@@ -211,7 +270,11 @@ X
 LCMD=(/usr/bin/touch "$T/w/ran")
 expect_fault "late: memfd_create of the handoff" 125 "$(step late)" "$T/w/ran" "$late" \
 	FAULT_CALL=memfd_create -- "${LCMD[@]}"
-expect_fault "late: pidfd_open for the watchdog" 125 "$(step late)" "$T/w/ran" "$late" \
-	FAULT_CALL=syscall:pidfd_open -- "${LCMD[@]}"
-expect_fault "late: fork of the watchdog" 125 "$(step late)" "$T/w/ran" "$late" \
+# The supervisor a late policy needs: its setup, its fork, the child's
+# parent-death signal (the child reports; the supervisor returns its 125).
+expect_fault "supervisor: prctl(PR_SET_CHILD_SUBREAPER)" 125 "$(step supervisor)" "$T/w/ran" "$late" \
+	FAULT_CALL=prctl FAULT_ARG=36 -- "${LCMD[@]}"
+expect_fault "supervisor: fork" 125 "$(step supervisor)" "$T/w/ran" "$late" \
 	FAULT_CALL=fork -- "${LCMD[@]}"
+expect_fault "supervisor: the child's prctl(PR_SET_PDEATHSIG)" 125 "$(step supervisor)" "$T/w/ran" "$late" \
+	FAULT_CALL=prctl FAULT_ARG=1 -- "${LCMD[@]}"

@@ -22,6 +22,7 @@ err=$(cat "$T/.err")
 is "$rc" 0 "scripts/bench --quick exits 0"
 [ "$rc" -eq 0 ] || diag "$(printf '%s\n' "$err" | tail -n 5)"
 like "$out" "^Startup " "it prints the startup table"
+like "$out" "^Isolation " "it prints the isolation table"
 like "$out" "^Targets " "it prints the targets"
 
 # One python3 call checks the shape of the JSON and prints one word per
@@ -31,13 +32,16 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 def say(ok, what):
     print(("ok " if ok else "bad ") + what)
-for part in ("meta", "startup", "syscall", "nginx", "rss", "targets"):
+for part in ("meta", "startup", "isolation", "syscall", "nginx", "rss", "targets"):
     say(part in d, "section " + part)
 rows = d.get("startup", []) + d.get("syscall", [])
 say(all(r["status"] == "ok" or r.get("note") for r in rows), "every skipped row says why")
 st = {r["key"]: r for r in d.get("startup", [])}
 say(all(st.get(k, {}).get("status") == "ok" for k in ("bare", "env", "he-full", "setpriv")),
     "startup rows bare, env, he-full, setpriv measured")
+iso = {r["key"]: r for r in d.get("isolation", [])}
+say(all(iso.get(k, {}).get("status") == "ok" for k in ("he-iso", "bwrap-iso", "he-ns-net", "unshare-net")),
+    "isolation rows harden-exec, bwrap, net alone and unshare --net measured")
 sc = {r["key"]: r for r in d.get("syscall", [])}
 say(sc.get("system-service", {}).get("state", {}).get("filters") == 1, "syscallbench ran under the real filter")
 say(sc.get("stacked", {}).get("state", {}).get("filters") == 2, "the stacked shape has two filters")

@@ -20,3 +20,14 @@ run "$T/stage/usr/bin/harden-exec" --version
 like "$out" "^harden-exec " "the installed binary runs"
 run "$T/stage/usr/bin/harden-exec" check "$T/stage/usr/share/harden-exec/examples/demo.ini"
 is "$rc" 0 "an installed example checks"
+
+# The profiles for Debian's daemons, each installed; those whose users
+# every Debian system has also check from there.
+for p in "$TOP"/conf/profiles/*.ini; do
+	f=usr/share/harden-exec/profiles/$(basename "$p")
+	cmp -s "$p" "$T/stage/$f" && pass "installed $f" || fail "installed $f"
+done
+for p in nginx http-server; do
+	run "$T/stage/usr/bin/harden-exec" check "$T/stage/usr/share/harden-exec/profiles/$p.ini"
+	is "$rc" 0 "installed profile $p.ini checks"
+done

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Real Debian daemons in late mode, as packaged (Debian's config copied
+# into $T, only pid, log and data paths pointed there), each in a network
+# namespace of its own, driven by its real client. Every thread of every
+# process of the daemon's tree must be hardened once the deadline has
+# passed, and the daemon must still serve.
+. "$(dirname "$0")/../lib.sh"
+need_root
+PY=/usr/bin/python3
+[ -x "$PY" ] || { echo "1..0 # SKIP needs $PY"; exit 0; }
+unshare --net true 2>/dev/null || { echo "1..0 # SKIP needs network namespaces"; exit 0; }
+DRIVE=$TOP/tests/helpers/daemon_drive.py
+cd "$T" || exit 1 # the working directory is on the start-up path: root's
+
+# drive NAME PORT CLIENT [DRIVER-ARGS...] -- HARDEN-EXEC-ARGS...: in a new
+# network namespace (and a mount namespace, for SETUP_RUN's tmpfs on /run).
+drive() {
+	local name=$1 port=$2 client=$3
+	shift 3
+	out=$(DRIVE_ERR="$T/$name.err" timeout -k 5 90 unshare --net --mount sh -c '
+		mount --make-rprivate / && ip link set lo up || exit 1
+		if [ -n "$SETUP_RUN" ]; then mount -t tmpfs -o mode=0755 tmpfs /run && mkdir -m 0755 /run/sshd; fi
+		exec "$@"' _ "$PY" "$DRIVE" --port "$port" --client "$client" "$@" 2>&1)
+}
+# every_thread NAME REGEX: every thread line matches (and there is one)
+every_thread() {
+	local n m
+	n=$(printf '%s\n' "$out" | grep -c '^thread:')
+	m=$(printf '%s\n' "$out" | grep '^thread:' | grep -cE "$2")
+	if [ "$n" -gt 0 ] && [ "$n" = "$m" ]; then pass "$1 ($n threads in $(printf '%s\n' "$out" | sed -n 's/^processes: //p') processes)"; else
+		fail "$1" "$(printf '%s\n' "$out" | grep '^thread:')" "want every thread to match: $2"; fi
+}
+# common NAME: the tree survived the deadline, stopped on SIGTERM, left nothing
+common() {
+	like "$out" "ready: yes" "$1: serving"
+	like "$out" "supervisor-alive: yes" "$1: harden-exec still supervises after the deadline"
+	unlike "$out" "err: .*(deadline|shim|SIGSYS|violation)" "$1: no deadline kill, no late-stage failure, no violation"
+	like "$out" "left: none" "$1: nothing of its tree is left after SIGTERM"
+	like "$out" "status: $2$" "$1: harden-exec returns the daemon's own status after SIGTERM ($2)"
+}
+ids() { printf 'Uid=%s %s %s %s Gid=%s %s %s %s' "$1" "$1" "$1" "$1" "$2" "$2" "$2" "$2"; }
+NOCAPS='CapInh=0{16} CapPrm=0{16} CapEff=0{16} CapAmb=0{16} NoNewPrivs=1 Seccomp=2'
+
+# ---- nginx: master and workers, binds :80 as root, workers drop to www-data ----
+if [ -x /usr/sbin/nginx ] && [ -f /etc/nginx/nginx.conf ] && command -v curl >/dev/null; then
+	mkdir -p "$T/nginx" "$T/ngx-log" "$T/ngx-run" "$T/ngx-tmp" "$T/www"
+	cp -a /etc/nginx/. "$T/nginx/"
+	echo "hardened nginx page" >"$T/www/index.html"
+	# Debian's config; only paths move into $T (and the site's root).
+	sed -i -e "s|/etc/nginx|$T/nginx|g" -e "s|/run/nginx.pid|$T/ngx-run/nginx.pid|" \
+		-e "s|/var/log/nginx|$T/ngx-log|g" \
+		-e "s|^http {|http {\n\tclient_body_temp_path $T/ngx-tmp/body;\n\tproxy_temp_path $T/ngx-tmp/proxy;\n\tfastcgi_temp_path $T/ngx-tmp/fastcgi;\n\tuwsgi_temp_path $T/ngx-tmp/uwsgi;\n\tscgi_temp_path $T/ngx-tmp/scgi;|" \
+		"$T/nginx/nginx.conf"
+	rm -f "$T/nginx/sites-enabled/default"
+	sed -e "s|root /var/www/html;|root $T/www;|" "$T/nginx/sites-available/default" >"$T/nginx/sites-enabled/default"
+	p=$(policy nginx <<'X'
+[identity]
+user = www-data
+[seccomp]
+allow = @system-service
+action = kill
+apply = ready
+deadline = 3s
+X
+)
+	drive nginx 80 http -- "$H" "$p" /usr/sbin/nginx -e "$T/ngx-log/error.log" -c "$T/nginx/nginx.conf"
+	is "$(printf '%s\n' "$out" | sed -n 's/^client1: //p')" "hardened nginx page" "nginx: curl gets the page on port 80"
+	is "$(printf '%s\n' "$out" | sed -n 's/^client2: //p')" "hardened nginx page" "nginx: and again after the deadline"
+	every_thread "nginx: master and workers are www-data, no capabilities, no_new_privs, filtered" "$(ids 33 33) $NOCAPS"
+	like "$(printf '%s\n' "$out" | grep -c '^thread: nginx')" "^[2-9]|^[1-9][0-9]" "nginx: a master and at least one worker"
+	common nginx 0
+
+	# P01 with a real daemon: nginx forks, its first process exits 0, and
+	# under apply = accept with no client its master never triggers.
+	rm -f "$T/ngx-run/nginx.pid"
+	p=$(policy nginx-accept <<'X'
+[identity]
+user = www-data
+[seccomp]
+allow = @system-service
+action = kill
+apply = accept
+deadline = 2s
+X
+)
+	start=$(date +%s)
+	out=$(timeout -k 5 60 unshare --net sh -c 'ip link set lo up && exec "$@"' _ \
+		"$H" "$p" /usr/sbin/nginx -e "$T/ngx-log/error.log" -c "$T/nginx/nginx.conf" 2>&1)
+	rc=$?
+	took=$(($(date +%s) - start))
+	master=$(cat "$T/ngx-run/nginx.pid" 2>/dev/null)
+	is "$rc" 137 "nginx, apply = accept, no client: harden-exec does not report success (137)"
+	like "$out" "harden-exec: deadline: pid $master \(nginx\) did not reach its hardened state within 2000ms \(.*apply = accept: no accept\(\) or accept4\(\) call came\): killed" \
+		"nginx, apply = accept: the daemonised master is named, with the missing trigger"
+	if [ -n "$master" ] && [ -e "/proc/$master" ]; then fail "nginx, apply = accept: the master is gone" "pid $master"; kill -KILL "$master"; else pass "nginx, apply = accept: the master is gone"; fi
+	ok_time=$([ "$took" -lt 15 ] && echo yes)
+	is "$ok_time" yes "nginx, apply = accept: ended soon after the deadline (${took}s)"
+else
+	skip "nginx is not installed: scripts/install-deps --daemons" "nginx late mode"
+fi
+
+# ---- redis: daemonize yes, a config only root can read ----
+if [ -x /usr/bin/redis-server ] && [ -f /etc/redis/redis.conf ] && command -v redis-cli >/dev/null; then
+	mkdir -p "$T/redis-data" && chown redis:redis "$T/redis-data"
+	sed -e "s|^pidfile .*|pidfile $T/redis-data/redis.pid|" -e "s|^logfile .*|logfile $T/redis-data/redis.log|" \
+		-e "s|^dir .*|dir $T/redis-data|" /etc/redis/redis.conf >"$T/redis.conf"
+	chmod 0600 "$T/redis.conf"
+	p=$(policy redis <<'X'
+[identity]
+user = redis
+[seccomp]
+allow = @system-service
+action = kill
+apply = ready
+deadline = 3s
+X
+)
+	drive redis 6379 redis -- "$H" "$p" /usr/bin/redis-server "$T/redis.conf"
+	is "$(printf '%s\n' "$out" | sed -n 's/^client1: //p')" "OK hardened" "redis: redis-cli set and get"
+	is "$(printf '%s\n' "$out" | sed -n 's/^client2: //p')" "OK hardened" "redis: and again after the deadline"
+	uid=$(id -u redis) gid=$(id -g redis)
+	every_thread "redis: every thread is redis, no capabilities, no_new_privs, filtered" "$(ids "$uid" "$gid") $NOCAPS"
+	common redis 0
+	like "$(cat "$T/redis-data/redis.log" 2>/dev/null)" "Ready to accept connections" "redis: it read its root-only config (its log is where that config says)"
+else
+	skip "redis is not installed: scripts/install-deps --daemons" "redis late mode"
+fi
+
+# ---- memcached -u memcache: drops its privileges itself ----
+if [ -x /usr/bin/memcached ]; then
+	p=$(policy memcached <<'X'
+[identity]
+user = memcache
+[seccomp]
+allow = @system-service
+action = kill
+apply = ready
+deadline = 3s
+X
+)
+	# Debian's /etc/memcached.conf, as its systemd wrapper passes it (no -d, no log file).
+	drive memcached 11211 memcached -- "$H" "$p" /usr/bin/memcached -m 64 -p 11211 -u memcache -l 127.0.0.1
+	is "$(printf '%s\n' "$out" | sed -n 's/^client1: //p')" "STORED VALUE k 0 8 hardened END" "memcached: text protocol set and get"
+	is "$(printf '%s\n' "$out" | sed -n 's/^client2: //p')" "STORED VALUE k 0 8 hardened END" "memcached: and again after the deadline"
+	uid=$(id -u memcache) gid=$(id -g memcache)
+	every_thread "memcached: self-dropped to memcache, then filtered at its trigger" "$(ids "$uid" "$gid") $NOCAPS"
+	common memcached 0
+else
+	skip "memcached is not installed: scripts/install-deps --daemons" "memcached late mode"
+fi
+
+# ---- sshd -D: a key login ----
+if [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; then
+	mkdir -m 0700 "$T/ssh"
+	ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/host" && ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/client"
+	cp "$T/ssh/client.pub" "$T/ssh/authorized_keys"
+	p=$(policy sshd <<'X'
+[seccomp]
+deny = @clock @cpu-emulation @debug @module @obsolete @raw-io @reboot @swap bpf
+action = kill
+apply = ready
+deadline = 3s
+X
+)
+	# Debian's sshd_config; keys, pid file and log in $T. StrictModes
+	# would refuse keys below /tmp (world-writable, if sticky).
+	SETUP_RUN=1 drive sshd 22 ssh --key "$T/ssh/client" -- "$H" "$p" /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config \
+		-o "HostKey=$T/ssh/host" -o "PidFile=$T/ssh/sshd.pid" -o "AuthorizedKeysFile=$T/ssh/authorized_keys" \
+		-o StrictModes=no -o ListenAddress=127.0.0.1 -o Port=22
+	like "$(printf '%s\n' "$out" | sed -n 's/^client1: //p')" "^ssh-ok NoNewPrivs: 1 Seccomp: 2" "sshd: a key login; its session runs filtered"
+	like "$(printf '%s\n' "$out" | sed -n 's/^client2: //p')" "^ssh-ok" "sshd: and again after the deadline"
+	every_thread "sshd: the listener is filtered with no_new_privs (it stays root to switch users)" "NoNewPrivs=1 Seccomp=2"
+	common sshd "(0|255)" # sshd exits 0 or 255 on SIGTERM, depending on where the signal finds it
+else
+	skip "openssh-server is not installed: scripts/install-deps --daemons" "sshd late mode"
+fi
