@@ -12,6 +12,7 @@
 #include "../core/sysnames.h"
 #include "sets.h"
 #include "users.h"
+#include "violations.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -720,6 +721,34 @@ static void check_execve(const struct sock_filter *bpf, size_t len, const struct
 		    where(o));
 }
 
+/*
+ * [log] violations = yes: the filter the service runs sends the policy's
+ * refusals to the supervisor (SECCOMP_RET_USER_NOTIF), which answers each
+ * with the verdict of the program built just before (wrapper/violations.c).
+ * Allowed calls keep their verdicts, so they stay on the action cache.
+ */
+static void plan_violations(struct plan *pl, struct filter_spec *spec, const struct strlist *allow,
+			    uint32_t action, const struct origin *o)
+{
+	const struct policy *p = pl->pol;
+	uint32_t kind = action & SECCOMP_RET_ACTION_FULL;
+
+	if (kind == SECCOMP_RET_TRAP || kind == SECCOMP_RET_LOG)
+		die(EXIT_HARDEN, "%s[log] violations = yes: not with action = %s (%s)",
+		    where(&p->log_violations_at), kind == SECCOMP_RET_TRAP ? "trap" : "log",
+		    kind == SECCOMP_RET_TRAP ? "its SIGSYS is for the service's own handler"
+					     : "a logged call is not refused");
+	pl->verdict_bpf = pl->bpf;
+	pl->verdict_bpf_len = pl->bpf_len;
+	build_spec(spec, pl, allow, &p->deny, SECCOMP_RET_USER_NOTIF, false, true);
+	spec->notify = 1;
+	spec->action[VIOLATION_HANDSHAKE_NR] = SECCOMP_RET_USER_NOTIF;
+	pl->bpf = compile(spec, &pl->bpf_len, o);
+	check_execve(pl->bpf, pl->bpf_len, o);
+	pl->violations = true;
+	violations_plan(pl);
+}
+
 static void plan_seccomp(struct plan *pl, const struct policy *p)
 {
 	static struct filter_spec spec;
@@ -736,6 +765,10 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		die(EXIT_HARDEN, "%s[log] kernel = yes: the policy has no seccomp filter to log for",
 		    where(&p->log_kernel_at));
 	pl->filter_flags = p->log_kernel == TRI_YES ? SECCOMP_FILTER_FLAG_LOG : 0;
+	if (p->log_violations == TRI_YES && (pl->late || (!any && !p->early_deny_at.file)))
+		die(EXIT_HARDEN, "%s[log] violations = yes: %s", where(&p->log_violations_at),
+		    pl->late ? "only with apply = exec (the preload shim reports a late filter's kills)"
+			     : "the policy has no seccomp filter to report for");
 	if (!p->early_deny_at.file && !any)
 		return;
 	memset(denied, 0, sizeof(denied));
@@ -775,6 +808,8 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
 		memcpy(pl->actions, spec.action, sizeof(pl->actions));
 		check_execve(pl->bpf, pl->bpf_len, o);
+		if (p->log_violations == TRI_YES)
+			plan_violations(pl, &spec, allow, action, o);
 	}
 }
 

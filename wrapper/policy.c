@@ -909,6 +909,7 @@ static const struct key keys[] = {
     {"log", "format", set_log_format, 0, AT(log_format), 0},
     {"log", "target", set_log_target, 0, AT(log_target), 1},
     {"log", "kernel", set_tri, 0, AT(log_kernel), 0},
+    {"log", "violations", set_tri, 0, AT(log_violations), 0},
 };
 
 static const char *const sections[] = {

@@ -118,6 +118,7 @@ struct policy {
 	SETTING(enum log_format, log_format);
 	SETTING(char *, log_target);
 	SETTING(enum tri, log_kernel); /* SECCOMP_FILTER_FLAG_LOG */
+	SETTING(enum tri, log_violations); /* refusals reported by the supervisor */
 };
 
 /* Values match enum handoff_trigger; exec is the wrapper's own. */
