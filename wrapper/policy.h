@@ -117,7 +117,7 @@ struct policy {
 	/* [log] */
 	SETTING(enum log_format, log_format);
 	SETTING(char *, log_target);
-	SETTING(enum tri, log_kernel); /* SECCOMP_FILTER_FLAG_LOG */
+	SETTING(enum tri, log_kernel);	   /* SECCOMP_FILTER_FLAG_LOG */
 	SETTING(enum tri, log_violations); /* refusals reported by the supervisor */
 };
 

@@ -19,7 +19,6 @@
 uint32_t violation_reason(const struct plan *pl, long nr, const char *name, char *why, size_t wlen, char *fix,
 			  size_t flen);
 
-
 /* A syscall number no kernel has (a hole below FILTER_NR_MAX): the
  * service's first call after its filter, which the supervisor answers
  * once it holds the listener. */
