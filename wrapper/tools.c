@@ -577,10 +577,10 @@ static void landlock_audit(const struct plan *pl)
 }
 
 /*
- * The argument rules: a syscall that is allowed whatever its arguments
- * exposes all it can do (ioctl a little less: TIOCSTI and TIOCLINUX are
- * always refused); an allow-list of its arguments exposes a share that
- * grows with the list; a refused syscall nothing.
+ * The argument rules: shown for each syscall (open, refused, or held to a
+ * list), but weighed only where the policy sets a rule, which then counts
+ * as closed: a rule can only lower the score, and a profile audited before
+ * rules existed keeps its score.
  */
 static void audit_argument_rules(const struct plan *pl)
 {
@@ -602,12 +602,11 @@ static void audit_argument_rules(const struct plan *pl)
 		double n = rules[i].l ? (double)rules[i].l->n : 0;
 
 		if (filtered && a != SECCOMP_RET_ALLOW && a != SECCOMP_RET_LOG)
-			add(rules[i].check, 1, 0, "%s refused", rules[i].syscall);
+			add(rules[i].check, 0, 0, "%s refused", rules[i].syscall);
 		else if (rule)
-			add(rules[i].check, 1, 0.1 + 0.4 * (n < 32 ? n : 32) / 32, "%s: %.0f allowed",
-			    rules[i].syscall, n);
+			add(rules[i].check, 2, 0, "%s: %.0f allowed", rules[i].syscall, n);
 		else
-			add(rules[i].check, 1, rules[i].open, "%s allowed whatever its arguments",
+			add(rules[i].check, 0, rules[i].open, "%s allowed whatever its arguments",
 			    rules[i].syscall);
 	}
 }

@@ -107,4 +107,7 @@ is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdi
 run "$H" audit "$io"
 like "$out" "^ioctl-requests +0\.[0-9]+ .*ioctl: 4 allowed" "audit: an ioctl list scores below an open ioctl"
 run "$H" audit "$none"
-like "$out" "^ioctl-requests +0\.60 .*whatever its arguments" "audit: an open ioctl is scored"
+like "$out" "^ioctl-requests +0\.60 +0  .*whatever its arguments" "audit: an open ioctl is shown (weight 0: the score as before rules)"
+score() { "$H" audit "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["score"])'; }
+a=$(score "$none") b=$(score "$io")
+if python3 -c "import sys; sys.exit(0 if $b < $a else 1)"; then pass "audit: the ioctl list lowers the score ($b < $a)"; else fail "audit: the ioctl list lowers the score" "with $b, without $a"; fi
