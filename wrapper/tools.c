@@ -511,7 +511,7 @@ struct finding {
 };
 
 static int nfind;
-static struct finding finds[40];
+static struct finding finds[48];
 
 static struct finding *add(const char *check, int weight, double exposure, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
