@@ -57,7 +57,8 @@ endif
 CORE_SRC = core/filter.c core/log.c core/sysnames.c
 WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c wrapper/supervisor.c wrapper/cgroup.c \
 	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c wrapper/users.c \
-	wrapper/ns.c wrapper/mounts.c wrapper/landlock.c
+	wrapper/ns.c wrapper/mounts.c wrapper/landlock.c \
+	wrapper/argnames.c wrapper/violations.c
 OBJ = $(patsubst %.c,$(B)/%.o,$(CORE_SRC) $(WRAPPER_SRC)) $(B)/baseline.o $(B)/sysnames-table.o
 HDRS = $(wildcard core/*.h wrapper/*.h)
 

@@ -63,10 +63,7 @@
 
 #define X32_SYSCALL_BIT 0x40000000u
 
-/* CLONE_NEWNS CLONE_NEWCGROUP CLONE_NEWUTS CLONE_NEWIPC CLONE_NEWUSER
- * CLONE_NEWPID CLONE_NEWNET, and CLONE_NEWTIME (unshare only; in clone's
- * low byte, the exit signal, it is never a valid signal). */
-#define CLONE_NEW_FLAGS 0x7e020080u
+#define CLONE_NEW_FLAGS FILTER_CLONE_NEW_FLAGS
 
 uint32_t filter_native_arch(void)
 {
@@ -125,9 +122,53 @@ static void emit_any_bit(struct gen *g, uint32_t action, uint32_t refuse, unsign
 	emit(g, BPF_RET | BPF_K, 0, 0, refuse);
 }
 
+/*
+ * Load the low 32 bits of argument @arg (ANDed with @and unless it is all
+ * ones) and return @action when the value is one of @v, else @refuse.
+ */
+static void emit_in_set(struct gen *g, unsigned arg, uint32_t and, const uint32_t *v, unsigned n,
+			uint32_t action, uint32_t refuse)
+{
+	emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(arg));
+	if (and != 0xffffffffu)
+		emit(g, BPF_ALU | BPF_AND | BPF_K, 0, 0, and);
+	for (unsigned i = 0; i < n; i++)
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)(n - i), 0, v[i]);
+	emit(g, BPF_RET | BPF_K, 0, 0, refuse);
+	emit(g, BPF_RET | BPF_K, 0, 0, action);
+}
+
+/* The policy's socket families: an allowed family falls through to the
+ * instruction after the chain (its verdict, or the type check). */
+static void emit_families(struct gen *g, const struct filter_spec *s)
+{
+	unsigned i, n = 0;
+
+	emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(0));
+	for (i = 0; i < 64; i++)
+		n += !!(s->af_allowed & (1ull << i));
+	for (i = 0; i < 64; i++)
+		if (s->af_allowed & (1ull << i))
+			emit(g, BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)n--, 0, i);
+	emit(g, BPF_RET | BPF_K, 0, 0, s->notify ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+}
+
+/* The policy's socket types: the low four bits of the type argument (the
+ * kernel's SOCK_TYPE_MASK; SOCK_NONBLOCK and SOCK_CLOEXEC lie above). */
+static void emit_socket_types(struct gen *g, const struct filter_spec *s, uint32_t action, uint32_t refuse)
+{
+	uint32_t types[16];
+	unsigned n = 0;
+
+	for (uint32_t t = 0; t < 16; t++)
+		if (s->socket_types & (1u << t))
+			types[n++] = t;
+	emit_in_set(g, 1, 0xf, types, n, action, refuse);
+}
+
 static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct range *r)
 {
-	uint32_t refuse = SECCOMP_RET_ERRNO | EPERM;
+	uint32_t refuse = s->notify ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ERRNO | EPERM;
 	unsigned i, n;
 
 	/* A refused syscall needs no argument: its verdict is the same. */
@@ -146,15 +187,28 @@ static void emit_leaf(struct gen *g, const struct filter_spec *s, const struct r
 		emit(g, BPF_RET | BPF_K, 0, 0, refuse);
 		return;
 	case CHK_SOCKET_AF:
-		emit(g, BPF_LD | BPF_W | BPF_ABS, 0, 0, OFF_ARG_LO(0));
-		n = 0;
-		for (i = 0; i < 64; i++)
-			n += !!(s->af_allowed & (1ull << i));
-		for (i = 0; i < 64; i++)
-			if (s->af_allowed & (1ull << i))
-				emit(g, BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)n--, 0, i);
-		emit(g, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+		emit_families(g, s);
 		emit(g, BPF_RET | BPF_K, 0, 0, r->action);
+		return;
+	case CHK_SOCKET_BOTH:
+		emit_families(g, s);
+		emit_socket_types(g, s, r->action, refuse);
+		return;
+	case CHK_SOCKET_TYPE:
+		emit_socket_types(g, s, r->action, refuse);
+		return;
+	case CHK_IOCTL_LIST:
+		/* The kernel reads the request as an unsigned int: a request
+		 * with high bits set is the listed one (CVE-2019-7303). */
+		emit_in_set(g, 1, 0xffffffffu, s->ioctls, s->nioctls, r->action, refuse);
+		return;
+	case CHK_PRCTL_LIST:
+		emit_in_set(g, 0, 0xffffffffu, s->prctls, s->nprctls, r->action, refuse);
+		return;
+	case CHK_CLONE_MASK:
+		/* clone's flags are read as 32 bits; the low byte is the exit
+		 * signal, never refused here. */
+		emit_any_bit(g, r->action, refuse, 0, s->clone_refused);
 		return;
 	case CHK_MMAP_WX:
 		/* Executable shared memory is writable through its other

@@ -38,7 +38,24 @@ enum filter_check {
 	CHK_SIGSYS,	 /* rt_sigaction: refuse SIGSYS (the shim's reporter) */
 	CHK_NAMESPACES,	 /* clone, unshare: refuse CLONE_NEW* flags (arg0) */
 	CHK_SETNS,	 /* setns: refuse nstype 0 and CLONE_NEW* types (arg1) */
+	/* The policy's argument rules ([seccomp] ioctl, prctl, socket_types,
+	 * clone_flags); each compares the low 32 bits only. */
+	CHK_IOCTL_LIST,	 /* ioctl: only the requests in spec->ioctls (arg1) */
+	CHK_PRCTL_LIST,	 /* prctl: only the options in spec->prctls (arg0) */
+	CHK_SOCKET_TYPE, /* socket: only the types in spec->socket_types (arg1 & 0xf) */
+	CHK_SOCKET_BOTH, /* socket: CHK_SOCKET_AF, then CHK_SOCKET_TYPE */
+	CHK_CLONE_MASK,	 /* clone: refuse any bit of spec->clone_refused (arg0) */
 };
+
+/* CLONE_NEWNS CLONE_NEWCGROUP CLONE_NEWUTS CLONE_NEWIPC CLONE_NEWUSER
+ * CLONE_NEWPID CLONE_NEWNET, and CLONE_NEWTIME (unshare only; in clone's
+ * low byte, the exit signal, it is never a valid signal). */
+#define FILTER_CLONE_NEW_FLAGS 0x7e020080u
+/* clone's low byte: the exit signal, not a flag. */
+#define FILTER_CLONE_SIGNAL 0xffu
+
+/* At most this many values in one allow-list (a chain of 8-bit jumps). */
+#define FILTER_MAX_VALUES 128
 
 struct filter_spec {
 	uint32_t default_action;	/* SECCOMP_RET_* for unlisted syscalls */
@@ -47,6 +64,16 @@ struct filter_spec {
 	uint64_t af_allowed;		/* bit n: address family n allowed */
 	uint32_t personas[4];		/* allowed personality() values */
 	unsigned npersonas;
+	uint32_t ioctls[FILTER_MAX_VALUES]; /* CHK_IOCTL_LIST: allowed requests */
+	unsigned nioctls;
+	uint32_t prctls[FILTER_MAX_VALUES]; /* CHK_PRCTL_LIST: allowed options */
+	unsigned nprctls;
+	uint16_t socket_types;	/* bit n: socket type n allowed (SOCK_STREAM 1 ...) */
+	uint32_t clone_refused; /* CHK_CLONE_MASK: clone flag bits refused */
+	/* Argument checks refuse with SECCOMP_RET_USER_NOTIF instead of their
+	 * errno: a supervisor reports the call, then answers it with the
+	 * verdict of the same spec built without this flag. */
+	uint8_t notify;
 };
 
 /* Fill spec so that every syscall of the build's table takes @action, and

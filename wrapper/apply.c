@@ -6,6 +6,7 @@
  */
 #include "cgroup.h"
 #include "plan.h"
+#include "violations.h"
 #include "../core/log.h"
 #include "late.h"
 #include "mounts.h"
@@ -517,11 +518,15 @@ static void apply_seccomp(const struct plan *pl)
 	 * record, as the shim's late filter does (the shim does not report
 	 * what the early filter refuses). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		    (pl->learn ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+		    pl->filter_flags | (pl->learn || pl->violations ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
 			(pl->late ? SECCOMP_FILTER_FLAG_LOG : 0),
 		    &prog) < 0)
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");
+	/* [log] violations: wait here until the supervisor holds the listener
+	 * (it answers this call), or execve would close the only copy. */
+	if (pl->violations)
+		(void)syscall(VIOLATION_HANDSHAKE_NR);
 }
 
 /* ---- late application: hand over to the shim ---- */

@@ -245,7 +245,8 @@ int tool_learn(int argc, char **argv)
 	memset(&pol.deadline_ms_at, 0, sizeof(pol.deadline_ms_at));
 	pol.deny = (struct strlist){no_deny, 0};
 	pol.deny_at = (struct origin){path, 0};
-	pol.no_new_privs = TRI_YES; /* the reporting filter needs it whatever the policy says */
+	pol.no_new_privs = TRI_YES;  /* the reporting filter needs it whatever the policy says */
+	pol.log_violations = TRI_NO; /* learn has its own listener */
 	plan_build(&pl, &pol, &argv[i], false);
 	rules = (struct sock_fprog){(unsigned short)pl.bpf_len, pl.bpf};
 	filter_spec_init(&spec, SECCOMP_RET_USER_NOTIF);

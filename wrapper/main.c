@@ -26,14 +26,16 @@ static const char usage[] = "usage: harden-exec [-v] POLICY [--] COMMAND [ARG...
 			    "       harden-exec audit POLICY [--json] [--threshold N]\n"
 			    "       harden-exec verify POLICY PID [--json]\n"
 			    "       harden-exec learn POLICY [-o FILE] [--force] [--] COMMAND [ARG...]\n"
+			    "       harden-exec explain [POLICY] [RECORD | NR | NAME ...] [--json]\n"
 			    "       harden-exec --print-baseline | --help | --version\n"
 			    "\n"
 			    "Apply the controls of the INI policy POLICY (see harden-exec.ini(5)) in a\n"
 			    "fixed order, then execute COMMAND in place of harden-exec.\n"
 			    "check prints the plan a run would apply, audit scores what a policy leaves\n"
 			    "exposed, verify compares a running process with a policy, learn writes\n"
-			    "the syscalls a command uses as an allow-list. POLICY may be `baseline`\n"
-			    "for the tools; a policy file named like a tool is given as ./NAME.\n"
+			    "the syscalls a command uses as an allow-list, explain names a refused\n"
+			    "call from a kernel record and the policy line behind it. POLICY may be\n"
+			    "`baseline` for the tools; a policy file named like a tool is ./NAME.\n"
 			    "\n"
 			    "  -v, --verbose       report each applied step on stderr\n"
 			    "      --baseline      use the built-in baseline policy instead of a file\n"
@@ -165,7 +167,8 @@ int main(int argc, char **argv)
 		} tools[] = {{"check", tool_check},
 			     {"audit", tool_audit},
 			     {"verify", tool_verify},
-			     {"learn", tool_learn}};
+			     {"learn", tool_learn},
+			     {"explain", tool_explain}};
 
 		for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 			if (!strcmp(argv[1], tools[i].name) ||

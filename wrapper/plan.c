@@ -13,6 +13,7 @@
 #include "../core/sysnames.h"
 #include "sets.h"
 #include "users.h"
+#include "violations.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -537,6 +538,78 @@ static void force_action(struct filter_spec *s, const char *name, uint32_t actio
 		s->action[nr] = action;
 }
 
+/* ---- argument rules: [seccomp] ioctl, prctl, socket_types, clone_flags ---- */
+
+/* The values of a rule's list, each once (the parser checked them). */
+static unsigned rule_values(const struct strlist *l, enum argkind kind, uint32_t *out, const struct origin *o,
+			    const char *key)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		uint32_t v = 0;
+		unsigned j;
+
+		argname_value(kind, l->v[i], &v);
+		for (j = 0; j < n && out[j] != v; j++)
+			;
+		if (j < n)
+			continue;
+		if (n == FILTER_MAX_VALUES)
+			die(EXIT_HARDEN, "%s[seccomp] %s: more than %d values", where(o), key,
+			    FILTER_MAX_VALUES);
+		out[n++] = v;
+	}
+	return n;
+}
+
+/* A rule on a syscall the filter refuses anyway would do nothing. */
+static void rule_target(struct filter_spec *s, const char *name, const struct origin *o, const char *key)
+{
+	int nr = sysname_nr(name);
+	uint32_t a = s->action[nr] & SECCOMP_RET_ACTION_FULL;
+
+	if (a != SECCOMP_RET_ALLOW && a != SECCOMP_RET_LOG)
+		die(EXIT_HARDEN, "%s[seccomp] %s: the filter refuses %s itself (allow it, or drop this rule)",
+		    where(o), key, name);
+}
+
+static void policy_argument_rules(struct filter_spec *s, const struct policy *p)
+{
+	uint32_t v[FILTER_MAX_VALUES];
+	unsigned n;
+
+	if (p->ioctls_at.file) {
+		rule_target(s, "ioctl", &p->ioctls_at, "ioctl");
+		s->nioctls = rule_values(&p->ioctls, ARG_IOCTL, s->ioctls, &p->ioctls_at, "ioctl");
+		check_syscall(s, "ioctl", CHK_IOCTL_LIST);
+	}
+	if (p->prctls_at.file) {
+		rule_target(s, "prctl", &p->prctls_at, "prctl");
+		s->nprctls = rule_values(&p->prctls, ARG_PRCTL, s->prctls, &p->prctls_at, "prctl");
+		check_syscall(s, "prctl", CHK_PRCTL_LIST);
+	}
+	if (p->socket_types_at.file) {
+		rule_target(s, "socket", &p->socket_types_at, "socket_types");
+		n = rule_values(&p->socket_types, ARG_SOCKET_TYPE, v, &p->socket_types_at, "socket_types");
+		s->socket_types = 0;
+		for (unsigned i = 0; i < n; i++)
+			s->socket_types |= (uint16_t)(1u << v[i]);
+		check_syscall(s, "socket", p->families_at.file ? CHK_SOCKET_BOTH : CHK_SOCKET_TYPE);
+	}
+	if (p->clone_flags_at.file) {
+		uint32_t keep = FILTER_CLONE_SIGNAL;
+
+		rule_target(s, "clone", &p->clone_flags_at, "clone_flags");
+		n = rule_values(&p->clone_flags, ARG_CLONE_FLAG, v, &p->clone_flags_at, "clone_flags");
+		for (unsigned i = 0; i < n; i++)
+			keep |= v[i];
+		/* restrict_namespaces still wins over a listed CLONE_NEW* flag. */
+		s->clone_refused = ~keep | (p->restrict_namespaces == TRI_YES ? FILTER_CLONE_NEW_FLAGS : 0);
+		check_syscall(s, "clone", CHK_CLONE_MASK);
+	}
+}
+
 /*
  * One filter: an allow-list when @allow is given (what it allows less
  * @deny), else a deny-list; @refuse is what refused calls get.
@@ -618,6 +691,7 @@ static void build_spec(struct filter_spec *spec, const struct plan *pl, const st
 			spec->personas[spec->npersonas++] = (uint32_t)cur;
 		check_syscall(spec, "personality", CHK_PERSONALITY);
 	}
+	policy_argument_rules(spec, p);
 }
 
 static struct sock_filter *compile(const struct filter_spec *spec, size_t *len, const struct origin *o)
@@ -648,6 +722,34 @@ static void check_execve(const struct sock_filter *bpf, size_t len, const struct
 		    where(o));
 }
 
+/*
+ * [log] violations = yes: the filter the service runs sends the policy's
+ * refusals to the supervisor (SECCOMP_RET_USER_NOTIF), which answers each
+ * with the verdict of the program built just before (wrapper/violations.c).
+ * Allowed calls keep their verdicts, so they stay on the action cache.
+ */
+static void plan_violations(struct plan *pl, struct filter_spec *spec, const struct strlist *allow,
+			    uint32_t action, const struct origin *o)
+{
+	const struct policy *p = pl->pol;
+	uint32_t kind = action & SECCOMP_RET_ACTION_FULL;
+
+	if (kind == SECCOMP_RET_TRAP || kind == SECCOMP_RET_LOG)
+		die(EXIT_HARDEN, "%s[log] violations = yes: not with action = %s (%s)",
+		    where(&p->log_violations_at), kind == SECCOMP_RET_TRAP ? "trap" : "log",
+		    kind == SECCOMP_RET_TRAP ? "its SIGSYS is for the service's own handler"
+					     : "a logged call is not refused");
+	pl->verdict_bpf = pl->bpf;
+	pl->verdict_bpf_len = pl->bpf_len;
+	build_spec(spec, pl, allow, &p->deny, SECCOMP_RET_USER_NOTIF, false, true);
+	spec->notify = 1;
+	spec->action[VIOLATION_HANDSHAKE_NR] = SECCOMP_RET_USER_NOTIF;
+	pl->bpf = compile(spec, &pl->bpf_len, o);
+	check_execve(pl->bpf, pl->bpf_len, o);
+	pl->violations = true;
+	violations_plan(pl);
+}
+
 static void plan_seccomp(struct plan *pl, const struct policy *p)
 {
 	static struct filter_spec spec;
@@ -656,8 +758,18 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 	const struct origin *o;
 	const struct strlist *allow = p->allow_at.file ? &p->allow : NULL;
 	bool any = p->allow_at.file || p->deny_at.file || p->families_at.file || p->mdwe == TRI_YES ||
-		   p->lock_personality == TRI_YES || p->restrict_namespaces == TRI_YES || pl->jailed;
+		   p->lock_personality == TRI_YES || p->restrict_namespaces == TRI_YES || pl->jailed ||
+		   p->ioctls_at.file || p->prctls_at.file || p->socket_types_at.file ||
+		   p->clone_flags_at.file;
 
+	if (p->log_kernel == TRI_YES && !any && !p->early_deny_at.file)
+		die(EXIT_HARDEN, "%s[log] kernel = yes: the policy has no seccomp filter to log for",
+		    where(&p->log_kernel_at));
+	pl->filter_flags = p->log_kernel == TRI_YES ? SECCOMP_FILTER_FLAG_LOG : 0;
+	if (p->log_violations == TRI_YES && (pl->late || (!any && !p->early_deny_at.file)))
+		die(EXIT_HARDEN, "%s[log] violations = yes: %s", where(&p->log_violations_at),
+		    pl->late ? "only with apply = exec (the preload shim reports a late filter's kills)"
+			     : "the policy has no seccomp filter to report for");
 	if (!p->early_deny_at.file && !any)
 		return;
 	memset(denied, 0, sizeof(denied));
@@ -681,6 +793,7 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		build_spec(&spec, pl, allow, &p->deny, pl->report ? SCMP_ACT_TRAP : action, pl->report, true);
 		pl->late_bpf = compile(&spec, &pl->late_bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
+		memcpy(pl->actions, spec.action, sizeof(pl->actions));
 		if (p->early_deny_at.file) {
 			build_spec(&spec, pl, NULL, &p->early_deny, action, false, false);
 			pl->bpf = compile(&spec, &pl->bpf_len, &p->early_deny_at);
@@ -694,7 +807,10 @@ static void plan_seccomp(struct plan *pl, const struct policy *p)
 		build_spec(&spec, pl, allow, &p->deny, action, false, true);
 		pl->bpf = compile(&spec, &pl->bpf_len, o);
 		memcpy(pl->checks, spec.check, sizeof(pl->checks));
+		memcpy(pl->actions, spec.action, sizeof(pl->actions));
 		check_execve(pl->bpf, pl->bpf_len, o);
+		if (p->log_violations == TRI_YES)
+			plan_violations(pl, &spec, allow, action, o);
 	}
 }
 

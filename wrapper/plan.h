@@ -26,7 +26,7 @@ struct plan {
 	/* 1. sanitise */
 	int keep_fds[PLAN_MAX_FDS];
 	size_t nkeep;
-	int internal_fds[4]; /* ours, close-on-exec, kept until exec */
+	int internal_fds[6]; /* ours, close-on-exec, kept until exec */
 	size_t ninternal;
 	char **envp;
 	enum tri setsid;
@@ -66,6 +66,12 @@ struct plan {
 	/* 10. seccomp */
 	struct sock_filter *bpf; /* NULL: no filter */
 	size_t bpf_len;
+	unsigned filter_flags; /* SECCOMP_FILTER_FLAG_LOG with [log] kernel = yes */
+	/* [log] violations = yes: bpf refuses through the supervisor, which
+	 * answers with the verdicts of verdict_bpf (wrapper/violations.c) */
+	bool violations;
+	struct sock_filter *verdict_bpf;
+	size_t verdict_bpf_len;
 
 	/* late application (apply = main|listen|accept|ready) */
 	int late; /* enum apply_mode; 0: everything at exec */
@@ -76,7 +82,8 @@ struct plan {
 	const char *shim_path;
 	int handoff_fd; /* sealed memfd, -1: none */
 	uint32_t expected_filters;
-	uint8_t checks[FILTER_NR_MAX]; /* argument checks of the (late, or only) filter */
+	uint8_t checks[FILTER_NR_MAX];	 /* argument checks of the (late, or only) filter */
+	uint32_t actions[FILTER_NR_MAX]; /* its verdicts, before any argument check */
 	unsigned deadline_ms;
 	bool dry;
 	bool learn; /* the filter reports to a listener (harden-exec learn) */

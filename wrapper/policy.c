@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -601,6 +602,44 @@ static int set_families(struct loader *l, const struct key *k, const char *v, in
 	return set_mask(l, k, v, cont, &l->families_none, family_bit, "address family");
 }
 
+/* ---- argument rules ([seccomp] ioctl, prctl, socket_types, clone_flags) ---- */
+
+static int valid_argument(struct loader *l, const struct key *k, const char *item)
+{
+	static const char *const what[] = {
+	    [ARG_IOCTL] = "ioctl request",
+	    [ARG_PRCTL] = "prctl option",
+	    [ARG_SOCKET_TYPE] = "socket type",
+	    [ARG_CLONE_FLAG] = "clone flag",
+	};
+	uint32_t v;
+	int rc = argname_value((enum argkind)k->arg, item, &v);
+
+	if (rc == -2) {
+		fail(l, "[seccomp] %s: %s: above 32 bits (the kernel reads a 32-bit value)", k->name, item);
+		return -1;
+	}
+	if (rc) {
+		fail(l, "[seccomp] %s: %s: unknown %s (a name, or a number)", k->name, item, what[k->arg]);
+		return -1;
+	}
+	/* Pushing input into a terminal (CVE-2017-5226) stays refused. */
+	if (k->arg == ARG_IOCTL && (v == TIOCSTI || v == TIOCLINUX)) {
+		fail(l, "[seccomp] %s: %s: always refused (it injects input into a terminal)", k->name, item);
+		return -1;
+	}
+	if (k->arg == ARG_SOCKET_TYPE && v > 15) {
+		fail(l, "[seccomp] %s: %s: not a socket type (0 to 15)", k->name, item);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_arguments(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, valid_argument);
+}
+
 static int set_log_format(struct loader *l, const struct key *k, const char *v, int cont)
 {
 	(void)k;
@@ -896,6 +935,10 @@ static const struct key keys[] = {
     {"seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0},
     {"seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0},
     {"seccomp", "restrict_namespaces", set_tri, 0, AT(restrict_namespaces), 0},
+    {"seccomp", "ioctl", set_arguments, 1, AT(ioctls), ARG_IOCTL},
+    {"seccomp", "prctl", set_arguments, 1, AT(prctls), ARG_PRCTL},
+    {"seccomp", "socket_types", set_arguments, 1, AT(socket_types), ARG_SOCKET_TYPE},
+    {"seccomp", "clone_flags", set_arguments, 1, AT(clone_flags), ARG_CLONE_FLAG},
     {"filesystem", "chroot", set_string, 0, AT(chroot), 1},
     {"filesystem", "workdir", set_string, 0, AT(workdir), 1},
     {"namespaces", "net", set_tri, 0, AT(ns_net), 0},
@@ -938,6 +981,8 @@ static const struct key keys[] = {
     {"cgroup", "pids_max", set_cg_count, 0, AT(cg_pids_max), 4194304},
     {"log", "format", set_log_format, 0, AT(log_format), 0},
     {"log", "target", set_log_target, 0, AT(log_target), 1},
+    {"log", "kernel", set_tri, 0, AT(log_kernel), 0},
+    {"log", "violations", set_tri, 0, AT(log_violations), 0},
 };
 
 static const char *const sections[] = {

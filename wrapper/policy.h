@@ -71,6 +71,11 @@ struct policy {
 	SETTING(enum tri, mdwe);
 	SETTING(enum tri, lock_personality);
 	SETTING(enum tri, restrict_namespaces);
+	/* argument rules (names or numbers, checked; kept as text) */
+	SETTING(struct strlist, ioctls);
+	SETTING(struct strlist, prctls);
+	SETTING(struct strlist, socket_types);
+	SETTING(struct strlist, clone_flags);
 	/* [filesystem] */
 	SETTING(char *, chroot);
 	SETTING(char *, workdir);
@@ -120,6 +125,8 @@ struct policy {
 	/* [log] */
 	SETTING(enum log_format, log_format);
 	SETTING(char *, log_target);
+	SETTING(enum tri, log_kernel);	   /* SECCOMP_FILTER_FLAG_LOG */
+	SETTING(enum tri, log_violations); /* refusals reported by the supervisor */
 };
 
 /* Values match enum handoff_trigger; exec is the wrapper's own. */
@@ -146,5 +153,11 @@ int errno_lookup(const char *name); /* -1 if unknown */
 const char *errno_name(int err);    /* NULL if unknown */
 int family_lookup(const char *name);
 const char *family_name(int af);
+
+/* Argument rule values (wrapper/argnames.c). */
+enum argkind { ARG_IOCTL, ARG_PRCTL, ARG_SOCKET_TYPE, ARG_CLONE_FLAG };
+/* 0, or -1 for an unknown name, -2 for a number above 32 bits. */
+int argname_value(enum argkind kind, const char *s, uint32_t *out);
+const char *argname_name(enum argkind kind, uint32_t value); /* NULL if none */
 
 #endif

@@ -18,7 +18,9 @@
 #include "policy.h"
 #include "sets.h"
 #include "users.h"
+#include "violations.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -183,6 +185,33 @@ static void action_text(uint32_t action, char *buf, size_t len)
 }
 
 /* ---- check ---- */
+
+/* The argument rules the policy sets, as given: a line each, or JSON
+ * members ("ioctl":[...]) of the seccomp object. */
+static void check_argument_rules(const struct policy *p, int json)
+{
+	const struct {
+		const char *key;
+		const struct origin *at;
+		const struct strlist *l;
+	} rules[] = {{"ioctl", &p->ioctls_at, &p->ioctls},
+		     {"prctl", &p->prctls_at, &p->prctls},
+		     {"socket_types", &p->socket_types_at, &p->socket_types},
+		     {"clone_flags", &p->clone_flags_at, &p->clone_flags}};
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		if (!rules[i].at->file)
+			continue;
+		if (json) {
+			printf(",\"%s\":", rules[i].key);
+			jlist(rules[i].l);
+			continue;
+		}
+		list_text(rules[i].l, buf, sizeof(buf));
+		printf("                %s only %s\n", rules[i].key, buf);
+	}
+}
 
 /*
  * A call the allow-list holds that deny or early_deny takes away again:
@@ -413,6 +442,7 @@ int tool_check(int argc, char **argv)
 			if (pl.late)
 				printf(",\"early_instructions\":%zu,\"deadline_ms\":%u", pl.bpf_len,
 				       pl.deadline_ms);
+			check_argument_rules(p, 1);
 			printf("}");
 		} else
 			printf("null");
@@ -487,6 +517,7 @@ int tool_check(int argc, char **argv)
 		if (pl.late)
 			printf(" (early filter %zu instructions, deadline %ums)", pl.bpf_len, pl.deadline_ms);
 		printf("\n");
+		check_argument_rules(p, 0);
 	} else
 		printf("none\n");
 	step("exec");
@@ -505,7 +536,7 @@ struct finding {
 };
 
 static int nfind;
-static struct finding finds[40];
+static struct finding finds[48];
 
 static struct finding *add(const char *check, int weight, double exposure, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -568,6 +599,41 @@ static void landlock_audit(const struct plan *pl)
 		add("landlock", 8, 0.3 - (ll->net ? 0.1 : 0) - (ll->scoped == 3 ? 0.1 : 0),
 		    "rules on %zu paths and %zu ports%s", ll->npaths, ll->nports,
 		    ll->scoped ? ", scoped" : "");
+}
+
+/*
+ * The argument rules: shown for each syscall (open, refused, or held to a
+ * list), but weighed only where the policy sets a rule, which then counts
+ * as closed: a rule can only lower the score, and a profile audited before
+ * rules existed keeps its score.
+ */
+static void audit_argument_rules(const struct plan *pl)
+{
+	const struct policy *p = pl->pol;
+	const struct {
+		const char *check, *syscall;
+		const struct strlist *l;
+		double open;
+	} rules[] = {{"ioctl-requests", "ioctl", p->ioctls_at.file ? &p->ioctls : NULL, 0.6},
+		     {"prctl-options", "prctl", p->prctls_at.file ? &p->prctls : NULL, 1},
+		     {"socket-types", "socket", p->socket_types_at.file ? &p->socket_types : NULL, 1},
+		     {"clone-flags", "clone", p->clone_flags_at.file ? &p->clone_flags : NULL, 1}};
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		int nr = sysname_nr(rules[i].syscall);
+		uint32_t a = nr >= 0 ? pl->actions[nr] & SECCOMP_RET_ACTION_FULL : 0;
+		bool filtered = pl->bpf || pl->late_bpf;
+		bool rule = rules[i].l && nr >= 0 && pl->checks[nr];
+		double n = rules[i].l ? (double)rules[i].l->n : 0;
+
+		if (filtered && a != SECCOMP_RET_ALLOW && a != SECCOMP_RET_LOG)
+			add(rules[i].check, 0, 0, "%s refused", rules[i].syscall);
+		else if (rule)
+			add(rules[i].check, 2, 0, "%s: %.0f allowed", rules[i].syscall, n);
+		else
+			add(rules[i].check, 0, rules[i].open, "%s allowed whatever its arguments",
+			    rules[i].syscall);
+	}
 }
 
 /*
@@ -730,6 +796,7 @@ int tool_audit(int argc, char **argv)
 	    p->mdwe == TRI_YES ? "W+X memory refused" : "W+X memory allowed");
 	add("personality", 2, p->lock_personality == TRI_YES ? 0 : 1,
 	    p->lock_personality == TRI_YES ? "locked" : "personality changes allowed");
+	audit_argument_rules(&pl);
 	add("late-window", 5, pl.late ? 0.4 : 0,
 	    pl.late ? "the service's initialisation runs before the filter (early filter %s)"
 		    : "filter before exec",
@@ -1165,4 +1232,210 @@ int tool_verify(int argc, char **argv)
 		for (int i = 0; i < mismatches && i < 64; i++)
 			printf("mismatch: %s\n", mismatch_text[i]);
 	return mismatches ? 1 : 0;
+}
+
+/* ---- explain ---- */
+
+/* One refused call to explain: from a kernel record or given by hand. */
+struct refusal {
+	long nr;
+	char pid[16], comm[64], exe[256], code[16], arch[16];
+};
+
+/* The value of " KEY=" in an audit line, quotes removed; "" if absent. */
+static void record_field(const char *line, const char *key, char *out, size_t len)
+{
+	size_t k = strlen(key);
+	const char *p = line;
+
+	out[0] = '\0';
+	for (; (p = strstr(p, key)); p += k)
+		if (p == line || p[-1] == ' ')
+			break;
+	if (!p)
+		return;
+	p += k;
+	if (*p == '"')
+		p++;
+	snprintf(out, len, "%.*s", (int)strcspn(p, "\" \n"), p);
+}
+
+/*
+ * A kernel seccomp record (`type=1326 ... syscall=N` from dmesg,
+ * `type=SECCOMP ... syscall=N` from audit.log), or else a syscall's
+ * number or name. Returns 1 with @r filled, 0 for a line that holds no
+ * seccomp record (other kernel lines), -1 for an unknown word.
+ */
+static int parse_refusal(const char *in, struct refusal *r)
+{
+	char nr[24], word[64];
+
+	memset(r, 0, sizeof(*r));
+	record_field(in, "syscall=", nr, sizeof(nr));
+	if (*nr) {
+		if (strstr(in, "type=") && !strstr(in, "type=1326") && !strstr(in, "type=SECCOMP"))
+			return 0; /* an audit record of another kind */
+		record_field(in, "pid=", r->pid, sizeof(r->pid));
+		record_field(in, "comm=", r->comm, sizeof(r->comm));
+		record_field(in, "exe=", r->exe, sizeof(r->exe));
+		record_field(in, "code=", r->code, sizeof(r->code));
+		record_field(in, "arch=", r->arch, sizeof(r->arch));
+		r->nr = strtol(nr, NULL, 10);
+		return 1;
+	}
+	if (sscanf(in, " %63s", word) != 1)
+		return 0;
+	if (isdigit((unsigned char)word[0])) {
+		char *end;
+
+		r->nr = strtol(word, &end, 10);
+		return *end ? -1 : 1;
+	}
+	r->nr = sysname_nr(word);
+	return r->nr < 0 ? -1 : 1;
+}
+
+static void explain_one(const struct plan *pl, const struct refusal *r, int json)
+{
+	const char *name = r->nr >= 0 && r->nr < FILTER_NR_MAX ? sysname_name((int)r->nr) : NULL;
+	char why[512] = "", fix[512] = "", act[32] = "", num[24];
+	const char *sets[64];
+	size_t nsets = 0;
+	bool foreign = *r->arch && strtoul(r->arch, NULL, 16) != filter_native_arch();
+
+	if (name && !foreign)
+		for (int i = 0; sysset_table[i].name && nsets < 64; i++)
+			if (sysset_bits[i][r->nr / 8] >> (r->nr % 8) & 1)
+				sets[nsets++] = sysset_table[i].name;
+	snprintf(num, sizeof(num), "%ld", r->nr);
+	if (foreign)
+		snprintf(why, sizeof(why), "arch %s is not this machine's: every filter kills it", r->arch);
+	else if (r->nr >= 0x40000000L && r->nr < 0x80000000L)
+		snprintf(why, sizeof(why), "an x32 call (%ld | 0x40000000): every filter kills it",
+			 r->nr - 0x40000000L);
+	else if (!name)
+		snprintf(why, sizeof(why), "not a syscall this build knows: every filter answers ENOSYS");
+	else if (pl)
+		action_text(violation_reason(pl, r->nr, name, why, sizeof(why), fix, sizeof(fix)), act,
+			    sizeof(act));
+	if (json) {
+		printf("{\"nr\":%ld,\"name\":", r->nr);
+		jstr(name && !foreign ? name : "");
+		printf(",\"sets\":[");
+		for (size_t i = 0; i < nsets; i++) {
+			printf("%s", i ? "," : "");
+			jstr(sets[i]);
+		}
+		printf("],\"pid\":");
+		jstr(r->pid);
+		printf(",\"exe\":");
+		jstr(r->exe);
+		printf(",\"policy_action\":");
+		jstr(act);
+		printf(",\"why\":");
+		jstr(why);
+		printf(",\"fix\":");
+		jstr(fix);
+		printf("}\n");
+		return;
+	}
+	printf("syscall %ld: %s", r->nr, name && !foreign ? name : "?");
+	if (*r->pid)
+		printf(" (pid %s%s%s%s%s)", r->pid, *r->comm ? " " : "", r->comm, *r->exe ? " " : "", r->exe);
+	if (*r->code) {
+		char k[32];
+
+		uint32_t code = (uint32_t)strtoul(r->code, NULL, 16);
+
+		/* The kernel logs the action without its errno value. */
+		printf(", kernel action %s", (code & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO
+						 ? "errno"
+						 : filter_action_name(code, k, sizeof(k)));
+	}
+	printf("\n");
+	if (nsets) {
+		printf("  sets:");
+		for (size_t i = 0; i < nsets; i++)
+			printf(" %s", sets[i]);
+		printf("\n");
+	}
+	if (*why)
+		printf("  %s%s%s%s\n", pl && name && !foreign ? "policy: " : "", act, *act ? ": " : "", why);
+	if (*fix && !strncmp(fix, "allow += ", 9))
+		printf(
+		    "  to allow it, add to a policy that includes %s:\n    [seccomp]\n    %s\n  or add %s to "
+		    "allow at %s:%d\n",
+		    pl->pol->allow_at.file, fix, name, pl->pol->allow_at.file, pl->pol->allow_at.line);
+	else if (*fix)
+		printf("  to allow it, %s\n", fix);
+}
+
+/*
+ * explain [POLICY] [RECORD | NR | NAME ...] [--json]: name a refused
+ * call and say which line of POLICY refused it. Without words, reads
+ * stdin, where lines that hold no seccomp record (the rest of dmesg) are
+ * passed over. The first word is the policy when it is `baseline` or a
+ * file that exists.
+ */
+int tool_explain(int argc, char **argv)
+{
+	static const char usage[] = "explain [POLICY] [RECORD | NR | NAME ...] [--json]";
+	static struct policy pol;
+	static struct plan pl;
+	const struct plan *plp = NULL;
+	int json = 0, first = 1, status = 0, found = 0;
+	char line[4096];
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: harden-exec %s\n", usage);
+			return 0;
+		}
+	for (int i = 1; i < argc; i++) {
+		struct refusal r;
+
+		if (!strcmp(argv[i], "--json"))
+			continue;
+		if (first && (!strcmp(argv[i], "baseline") || !access(argv[i], F_OK))) {
+			load(argv[i], &pol, &pl, 2);
+			plp = &pl;
+			first = 0;
+			continue;
+		}
+		first = 0;
+		if (parse_refusal(argv[i], &r) <= 0) {
+			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n",
+				argv[i]);
+			status = 2;
+			continue;
+		}
+		explain_one(plp, &r, json);
+		found = 1;
+	}
+	if (found || status)
+		return status;
+	while (fgets(line, sizeof(line), stdin)) {
+		struct refusal r;
+		int rc = parse_refusal(line, &r);
+
+		if (rc > 0) {
+			explain_one(plp, &r, json);
+			found = 1;
+		} else if (rc < 0 && !strstr(line, "audit") && !strchr(line, '[')) {
+			line[strcspn(line, "\n")] = '\0';
+			fprintf(stderr, "harden-exec: explain: %s: no syscall of that name or number\n",
+				line);
+			status = 2;
+		}
+	}
+	if (!found && !status) {
+		fprintf(
+		    stderr,
+		    "harden-exec: explain: no seccomp record, number or name read (usage: harden-exec %s)\n",
+		    usage);
+		return 2;
+	}
+	return status;
 }

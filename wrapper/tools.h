@@ -7,5 +7,6 @@ int tool_check(int argc, char **argv);
 int tool_audit(int argc, char **argv);
 int tool_verify(int argc, char **argv);
 int tool_learn(int argc, char **argv);
+int tool_explain(int argc, char **argv);
 
 #endif

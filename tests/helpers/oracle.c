@@ -8,7 +8,7 @@
  *
  * libseccomp cannot hold an unconditional verdict and a conditional
  * refusal of the same syscall in one filter, so the equivalent is a stack
- * of two, combined as the kernel combines them (the most restrictive
+ * of three, combined as the kernel combines them (the most restrictive
  * action wins; on a tie the newer filter's data):
  *
  *   F1: the per-syscall verdicts, seccomp_init(the spec's commonest
@@ -19,7 +19,12 @@
  *       the union of masked-equality prefixes that covers the set's
  *       complement, "any of these bits" one rule per bit; every compare
  *       masks the upper 32 bits away, as the kernel reads these
- *       arguments as 32-bit values.
+ *       arguments as 32-bit values. The policy's argument rules
+ *       (ioctl requests, prctl options, clone flag masks) are the same
+ *       "not in this set" and "any of these bits" forms;
+ *   F3: (loaded between F1 and F2) socket types, one masked rule per
+ *       refused type on arg1 & 0xf: a call refused for both its family
+ *       and its type takes F2's newer errno, the family's, as ours does.
  *
  * Deliberate differences (also in docs/design-notes.md):
  *
@@ -113,7 +118,26 @@ static const struct {
     {"clone", CHK_NAMESPACES},
     {"unshare", CHK_NAMESPACES},
     {"setns", CHK_SETNS},
+    {"prctl", CHK_PRCTL_LIST},
 };
+
+/* The policy's argument rules replace a built-in check half the time. */
+static const struct {
+	const char *name;
+	uint8_t check;
+} variants[] = {
+    {"ioctl", CHK_IOCTL_LIST},
+    {"socket", CHK_SOCKET_TYPE},
+    {"socket", CHK_SOCKET_BOTH},
+    {"clone", CHK_CLONE_MASK},
+};
+
+static const uint32_t ioctl_pool[] = {0x5401, 0x5413, 0x541b,	   0x5421,	0x5412,
+				      0,      1,      0x80000000u, 0xffffffffu, 0x40045431};
+static const uint32_t prctl_pool[] = {1, 3, 4, 15, 16, 22, 38, 0x53564d41, 0, 0xffffffffu};
+static const uint32_t clone_pool[] = {0x100,	0x200,	  0x400,     0x800,	 0x1000,
+				      0x4000,	0x10000,  0x20000,   0x40000,	 0x80000,
+				      0x100000, 0x200000, 0x1000000, 0x10000000, 0x80000000u};
 #define NCHECKED (sizeof(checked) / sizeof(checked[0]))
 
 static uint32_t pick(void)
@@ -139,6 +163,25 @@ static void random_spec(struct filter_spec *s)
 		if (rand() % 3)
 			s->action[nr] = rand() % 4 ? SECCOMP_RET_ALLOW : SECCOMP_RET_LOG;
 	}
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		int nr = sysname_nr(variants[i].name);
+
+		if (nr >= 0 && s->check[nr] && rand() % 3 == 0)
+			s->check[nr] = variants[i].check;
+	}
+	s->nioctls = (unsigned)rand() % 6;
+	for (unsigned i = 0; i < s->nioctls; i++)
+		s->ioctls[i] = rand() % 5 ? ioctl_pool[(unsigned)rand() % 10] : (uint32_t)rand();
+	s->nprctls = (unsigned)rand() % 6;
+	for (unsigned i = 0; i < s->nprctls; i++)
+		s->prctls[i] = prctl_pool[(unsigned)rand() % 10];
+	s->socket_types = (uint16_t)rand();
+	s->clone_refused = 0;
+	for (size_t i = 0; i < sizeof(clone_pool) / sizeof(clone_pool[0]); i++)
+		if (rand() % 2)
+			s->clone_refused |= clone_pool[i];
+	if (rand() % 2)
+		s->clone_refused = ~(~s->clone_refused | 0xffu);
 	/* The live sample's children must be able to load the second
 	 * filter of a stack and to exit. */
 	s->action[sysname_nr("exit_group")] = s->action[sysname_nr("exit")] = SECCOMP_RET_ALLOW;
@@ -290,8 +333,38 @@ static int add_check(scmp_filter_ctx ctx, const struct filter_spec *s, int nr)
 		c[0] = eq32(0, SIGSYS);
 		c[1] = SCMP_CMP(1, SCMP_CMP_NE, 0);
 		return rule(ctx, eperm, nr, 2, c);
+	case CHK_IOCTL_LIST:
+		return refuse_outside(ctx, eperm, nr, 1, s->ioctls, s->nioctls);
+	case CHK_PRCTL_LIST:
+		return refuse_outside(ctx, eperm, nr, 0, s->prctls, s->nprctls);
+	case CHK_SOCKET_TYPE:
+		return 0; /* in the third filter */
+	case CHK_SOCKET_BOTH:
+		for (uint32_t i = 0; i < 64; i++)
+			if (s->af_allowed & (1ull << i))
+				keep[n++] = i;
+		return refuse_outside(ctx, SECCOMP_RET_ERRNO | EAFNOSUPPORT, nr, 0, keep, n);
+	case CHK_CLONE_MASK:
+		return refuse_any_bit(ctx, eperm, nr, 0, s->clone_refused);
 	}
 	return -1;
+}
+
+/* Socket types, in a filter of their own below the second: a call whose
+ * family and type are both refused gets the newer filter's errno, the
+ * family's, as ours checks the family first. */
+static int add_type_check(scmp_filter_ctx ctx, const struct filter_spec *s, int nr)
+{
+	if (s->check[nr] != CHK_SOCKET_TYPE && s->check[nr] != CHK_SOCKET_BOTH)
+		return 0;
+	for (uint32_t t = 0; t < 16; t++)
+		if (!(s->socket_types & (1u << t))) {
+			struct scmp_arg_cmp c = SCMP_CMP(1, SCMP_CMP_MASKED_EQ, 0xf, t);
+
+			if (rule(ctx, SECCOMP_RET_ERRNO | EPERM, nr, 1, &c) < 0)
+				return -1;
+		}
+	return 0;
 }
 
 static int allows(uint32_t a)
@@ -300,11 +373,11 @@ static int allows(uint32_t a)
 	return a == SECCOMP_RET_ALLOW || a == SECCOMP_RET_LOG;
 }
 
-/* The spec as two libseccomp filters, exported. */
-static int build_libseccomp(const struct filter_spec *s, struct prog *f1, struct prog *f2)
+/* The spec as three libseccomp filters, exported (oldest first: f1, f3, f2). */
+static int build_libseccomp(const struct filter_spec *s, struct prog *f1, struct prog *f2, struct prog *f3)
 {
 	unsigned count[NACTIONS] = {0};
-	scmp_filter_ctx c1, c2;
+	scmp_filter_ctx c1, c2, c3;
 	uint32_t dflt = actions[0];
 	int rc = -1;
 
@@ -318,34 +391,46 @@ static int build_libseccomp(const struct filter_spec *s, struct prog *f1, struct
 		}
 	c1 = seccomp_init(dflt);
 	c2 = seccomp_init(SCMP_ACT_ALLOW);
-	if (!c1 || !c2)
+	c3 = seccomp_init(SCMP_ACT_ALLOW);
+	if (!c1 || !c2 || !c3)
 		goto out;
 	if (seccomp_attr_set(c1, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
-	    seccomp_attr_set(c2, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0)
+	    seccomp_attr_set(c2, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
+	    seccomp_attr_set(c3, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0)
 		goto out;
 	for (int nr = 0; nr < FILTER_NR_MAX; nr++) {
 		if (s->action[nr] != dflt && rule(c1, s->action[nr], nr, 0, NULL) < 0)
 			goto out;
-		if (s->check[nr] && allows(s->action[nr]) && add_check(c2, s, nr) < 0)
+		if (s->check[nr] && allows(s->action[nr]) &&
+		    (add_check(c2, s, nr) < 0 || add_type_check(c3, s, nr) < 0))
 			goto out;
 	}
-	rc = export(c1, f1) || export(c2, f2) ? -1 : 0;
+	rc = export(c1, f1) || export(c2, f2) || export(c3, f3) ? -1 : 0;
 out:
 	seccomp_release(c1);
 	seccomp_release(c2);
+	seccomp_release(c3);
 	return rc;
 }
 
 /* ------------------------------------------------------------- running */
 
-/* The kernel's order: a lower signed action is more restrictive. */
-static uint32_t stack_run(const struct prog *f1, const struct prog *f2, const struct seccomp_data *d)
+/* The kernel's order: a lower signed action is more restrictive; on a
+ * tie the newer filter's. */
+static uint32_t combine(uint32_t older, uint32_t newer)
 {
-	uint32_t newer = filter_run(f2->insn, f2->len, d), older = filter_run(f1->insn, f1->len, d);
-
 	return (int32_t)(older & SECCOMP_RET_ACTION_FULL) < (int32_t)(newer & SECCOMP_RET_ACTION_FULL)
 		   ? older
 		   : newer;
+}
+
+/* f1, then f3, then f2 (the newest). */
+static struct prog *third;
+static uint32_t stack_run(const struct prog *f1, const struct prog *f2, const struct seccomp_data *d)
+{
+	uint32_t v = combine(filter_run(f1->insn, f1->len, d), filter_run(third->insn, third->len, d));
+
+	return combine(v, filter_run(f2->insn, f2->len, d));
 }
 
 /* Documented difference D1, or none: what ours must answer given libseccomp's. */
@@ -398,20 +483,49 @@ static const uint64_t edges[] = {
     SHM_EXEC,
     SHM_EXEC | 0x100000000ull,
     0x7ffd00001000ull,
+    0x5413,	     /* TIOCGWINSZ */
+    0x541b,	     /* FIONREAD */
+    0x5421,	     /* FIONBIO */
+    0x40045431,	     /* TIOCSPTLCK */
+    0x100005413ull,  /* TIOCGWINSZ, high bits set */
+    0x53564d41,	     /* PR_SET_VMA */
+    0x80801,	     /* SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC */
+    0x80002,	     /* SOCK_DGRAM | SOCK_CLOEXEC */
+    0x100000003ull,  /* SOCK_RAW, high bits set */
+    0x1200011,	     /* fork's clone flags */
+    0x3d0f00,	     /* pthread_create's */
+    0x4111,	     /* posix_spawn's */
+    0x10000000011ull /* fork's, high bits set */
 };
 #define NEDGES (sizeof(edges) / sizeof(edges[0]))
 
 struct tally {
-	unsigned long inputs, diffs;
-	char first[256];
+	unsigned long inputs, diffs, notify_diffs;
+	char first[256], notify_first[256];
 };
+
+/* The same spec built with notify: every refusal of an argument check
+ * becomes SECCOMP_RET_USER_NOTIF, nothing else changes. */
+static struct prog notified;
+static const struct filter_spec *cur_spec;
 
 static void compare(const struct prog *ours, const struct prog *f1, const struct prog *f2,
 		    const struct seccomp_data *d, struct tally *t)
 {
 	uint32_t theirs = stack_run(f1, f2, d), mine = filter_run(ours->insn, ours->len, d);
 
+	uint32_t n = filter_run(notified.insn, notified.len, d);
+	uint32_t nr = (uint32_t)d->nr;
+	int checked_nr = d->arch == filter_native_arch() && nr < FILTER_NR_MAX && cur_spec->check[nr] &&
+			 allows(cur_spec->action[nr]);
+	int refused_by_check =
+	    checked_nr && (mine == (SECCOMP_RET_ERRNO | EPERM) || mine == (SECCOMP_RET_ERRNO | EAFNOSUPPORT));
+
 	t->inputs++;
+	if (n != mine && !(refused_by_check && n == SECCOMP_RET_USER_NOTIF) && !t->notify_diffs++)
+		snprintf(t->notify_first, sizeof(t->notify_first),
+			 "nr %d args %#llx %#llx: %#x, notified %#x", d->nr, (unsigned long long)d->args[0],
+			 (unsigned long long)d->args[1], mine, n);
 	if (mine == expected(d, theirs))
 		return;
 	if (!t->diffs++)
@@ -560,6 +674,16 @@ static size_t harmless(struct seccomp_data *out)
 	CALL(0xffffffffu, 0, 0, 0, 0);
 	CALL(FILTER_NR_MAX + 5, 0, 0, 0, 0);
 	CALL(430, 0, 0, 0, 0); /* fsopen(NULL): EFAULT when it runs */
+	CALL(SYS_ioctl, (uint64_t)-1, 0x5413, 0, 0);
+	CALL(SYS_ioctl, (uint64_t)-1, 0x100005413ull, 0, 0);
+	CALL(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0);
+	CALL(SYS_prctl, PR_GET_NAME, 0, 0, 0);
+	CALL(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, 0);
+	CALL(SYS_socket, AF_UNIX, SOCK_RAW, 0, 0);
+	/* CLONE_SIGHAND without CLONE_VM: EINVAL when it runs, no child. */
+	CALL(SYS_clone, 0x800, 0, 0, 0);
+	CALL(SYS_clone, 0x800 | 0x80000000u, 0, 0, 0);
+	CALL(SYS_clone, 0x800 | 0x10000000u, 0, 0, 0);
 #undef CALL
 	return n;
 }
@@ -567,11 +691,11 @@ static size_t harmless(struct seccomp_data *out)
 int main(int argc, char **argv)
 {
 	static struct filter_spec s;
-	static struct prog ours, f1, f2;
+	static struct prog ours, f1, f2, f3;
 	int rounds = argc > 1 ? atoi(argv[1]) : 60;
 	unsigned seed = argc > 2 ? (unsigned)atoi(argv[2]) : 20251123;
 	double t_ours = 0, t_lib = 0, t0;
-	struct seccomp_data calls[32];
+	struct seccomp_data calls[48];
 	size_t ncalls = harmless(calls);
 	int live_rounds = 0, live_bad = 0, live_calls = 0;
 	char live_first[256] = "";
@@ -591,25 +715,35 @@ int main(int argc, char **argv)
 		t_ours += now() - t0;
 		ours.len = len > 0 ? (size_t)len : 0;
 		t0 = now();
-		if (build_libseccomp(&s, &f1, &f2) < 0 || len <= 0) {
+		third = &f3;
+		if (build_libseccomp(&s, &f1, &f2, &f3) < 0 || len <= 0) {
 			ok(0, "round %d: both generators build (ours %d)", round, len);
 			continue;
 		}
 		t_lib += now() - t0;
+		cur_spec = &s;
+		s.notify = 1;
+		len = filter_build(&s, notified.insn, MAXP);
+		notified.len = len > 0 ? (size_t)len : 0;
+		s.notify = 0;
 		all_inputs(&s, &ours, &f1, &f2, &t);
+		ok(!t.notify_diffs,
+		   "round %d: with notify, only argument refusals change (to USER_NOTIF)%s%s", round,
+		   t.notify_diffs ? "; first: " : "", t.notify_first);
 		ok(!t.diffs,
-		   "round %d: %lu inputs, %zu+%zu libseccomp insns against %zu ours: %lu differences%s%s",
-		   round, t.inputs, f1.len, f2.len, ours.len, t.diffs, t.diffs ? "; first: " : "", t.first);
+		   "round %d: %lu inputs, %zu+%zu+%zu libseccomp insns against %zu ours: %lu differences%s%s",
+		   round, t.inputs, f1.len, f2.len, f3.len, ours.len, t.diffs, t.diffs ? "; first: " : "",
+		   t.first);
 
 		/* A live sample every sixth round, when the kernel lets us. */
 		if (round % 6 || prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0)
 			continue;
 		live_rounds++;
 		for (size_t i = 0; i < ncalls; i++) {
-			const struct prog *mine[] = {&ours}, *lib[] = {&f1, &f2};
+			const struct prog *mine[] = {&ours}, *lib[] = {&f1, &f3, &f2};
 			int want_ours = predicted(filter_run(ours.insn, ours.len, &calls[i]));
 			int want_lib = predicted(stack_run(&f1, &f2, &calls[i]));
-			int got_ours = live(mine, 1, &calls[i]), got_lib = live(lib, 2, &calls[i]);
+			int got_ours = live(mine, 1, &calls[i]), got_lib = live(lib, 3, &calls[i]);
 			/* "ran": the kernel's own answer, the same under both. */
 			int unfiltered = live(NULL, 0, &calls[i]);
 
