@@ -339,5 +339,6 @@ int tool_learn(int argc, char **argv)
 			die(EXIT_HARDEN, "learn: %s: %s", out, strerror(errno));
 	} else
 		write_fragment(stdout, used, &argv[i]);
+	free(rules.filter); /* the policy's own filter, loaded only in the child */
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

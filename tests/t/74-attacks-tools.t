@@ -96,7 +96,11 @@ chmod 0644 "$T/env.ini"
 SECONDS=0
 run "$H" check "$T/env.ini"
 is "$rc" 0 "1 MiB of env_set items: check passes"
-[ "$SECONDS" -le 3 ] && pass "1 MiB of env_set items: planned in $SECONDS s (was 20 s)" || fail "1 MiB of env_set items: planned fast" "took $SECONDS s"
+if [ "${HARDEN_BUILD:-build}" != build ]; then
+	skip "a sanitizer build's allocator copies on every realloc; the plain build times this" "1 MiB of env_set items: planned fast"
+else
+	[ "$SECONDS" -le 3 ] && pass "1 MiB of env_set items: planned in $SECONDS s (was 20 s)" || fail "1 MiB of env_set items: planned fast" "took $SECONDS s"
+fi
 # The faster build gives what one-by-one replacement gave: each name once,
 # the last value, at the place of the first.
 dup=$(printf '[exec]\nenv = clear\nenv_set = A=1 B=2 A=3 C=4 B=5\n' | policy dup)
