@@ -221,6 +221,20 @@ static void apply_sanitise(const struct plan *pl)
 	verify_fds(pl);
 	reset_signals();
 	left = leave_terminal(pl);
+	/*
+	 * A terminal left as descriptor 0 stays readable after setsid: a
+	 * service (or a child it leaves in the background) could read what
+	 * the operator types next, passwords included (second security
+	 * review). stdin = null hands it /dev/null instead.
+	 */
+	if (p->stdin_null == TRI_YES) {
+		int null = open("/dev/null", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, STDIN_FILENO) != STDIN_FILENO)
+			fail_at("sanitise", &p->stdin_null_at, errno, "stdin = null: /dev/null");
+		if (null != STDIN_FILENO)
+			close(null);
+	}
 	if (p->umask_at.file) {
 		umask(p->umask);
 		m = umask(p->umask);

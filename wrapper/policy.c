@@ -213,6 +213,22 @@ static int valid_env_name(const char *s, size_t n)
 
 static int set_include(struct loader *l, const struct key *k, const char *v, int cont);
 
+/* [exec] stdin: null replaces descriptor 0 with /dev/null. */
+static int set_stdin(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	(void)k;
+	(void)cont;
+	if (!strcmp(v, "null"))
+		l->p->stdin_null = TRI_YES;
+	else if (!strcmp(v, "inherit"))
+		l->p->stdin_null = TRI_NO;
+	else {
+		fail(l, "[exec] stdin = %s: expected null or inherit", v);
+		return -1;
+	}
+	return 0;
+}
+
 static int set_env(struct loader *l, const struct key *k, const char *v, int cont)
 {
 	(void)k;
@@ -919,6 +935,7 @@ static const struct key keys[] = {
     {"exec", "umask", set_umask, 0, AT(umask), 0},
     {"exec", "no_new_privs", set_tri, 0, AT(no_new_privs), 0},
     {"exec", "setsid", set_tri, 0, AT(setsid), 1},
+    {"exec", "stdin", set_stdin, 0, AT(stdin_null), 0},
     {"exec", "die_with_parent", set_tri, 0, AT(die_with_parent), 0},
     {"identity", "user", set_string, 0, AT(user), 0},
     {"identity", "group", set_string, 0, AT(group), 0},

@@ -49,6 +49,7 @@ struct policy {
 	SETTING(mode_t, umask);
 	SETTING(enum tri, no_new_privs);
 	SETTING(enum tri, setsid);
+	SETTING(enum tri, stdin_null); /* [exec] stdin = null (TRI_YES) | inherit (TRI_NO) */
 	SETTING(enum tri, die_with_parent);
 	/* [identity] */
 	SETTING(char *, user);

@@ -353,3 +353,15 @@ X
 )
 run "$H" "$bndk" "$PROBE" status
 is "$(field CapEff) $(field CapBnd)" "0000000000000020 0000000000000020" "bound: keep, when given, wins"
+
+# ---- [exec] stdin: a terminal (here a file) left as descriptor 0 is readable ----
+printf 'typed by the operator\n' >"$T/typed"
+sn=$(printf '[exec]\nstdin = null\n' | policy stdin-null)
+got=$(timeout 10 "$H" "$sn" /bin/readlink /proc/self/fd/0 <"$T/typed" 2>&1)
+is "$got" /dev/null "stdin = null: descriptor 0 is /dev/null"
+got=$(timeout 10 "$H" "$sn" /bin/cat <"$T/typed" 2>&1)
+is "$got" "" "stdin = null: nothing the caller's descriptor 0 holds can be read"
+si=$(printf '[exec]\nstdin = inherit\n' | policy stdin-inherit)
+got=$(timeout 10 "$H" "$si" /bin/cat <"$T/typed" 2>&1)
+is "$got" "typed by the operator" "control: stdin = inherit reads the caller's descriptor 0"
+
