@@ -51,7 +51,7 @@ like "$out" "exec-rw-ok" "exec: a path below noexec may execute again"
 jail "$p" "grep ' $T/rw ' /proc/self/mountinfo; grep ' $T/secret ' /proc/self/mountinfo; grep ' / ' /proc/self/mountinfo"
 like "$out" "$T/rw rw,.*" "mountinfo inside: read_write is rw"
 like "$out" "$T/secret ro,nosuid,nodev,noexec" "mountinfo inside: inaccessible is ro, empty, mode 000"
-like "$out" " / / ro," "mountinfo inside: / is ro"
+like "$out" "[0-9] [^ ]+ / ro," "mountinfo inside: / is ro"
 leftovers "strict"
 
 # As nobody, the hidden folder cannot even be listed.

@@ -341,10 +341,12 @@ refused "controller missing" \
 	"^harden-exec: .*cgroup-pids.ini:3: \[cgroup\] pids_max: the pids controller is not available: not enabled in .*cgroup.controllers, and no cgroup v1 hierarchy of it is mounted$" \
 	unshare -m /bin/sh -c "umount $PIDS && exec \"\$0\" \"\$@\"" "$H" "$FIX/cgroup-pids.ini"
 nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+# nobody reads a copy: the checkout may be in a home nobody cannot enter.
+cp "$FIX/cgroup-pids.ini" "$T/cgroup-pids.ini" && chmod 0644 "$T/cgroup-pids.ini"
 if [ -n "$V2" ]; then
 	refused "no write access (the v2 group, made before the fork)" \
 		"^harden-exec: cgroup: .*cgroup-pids.ini:3: cgroup.kill \(cgroup v2\): create $V2/.*harden-exec\.[0-9]+: Permission denied \(hint: .*Delegate=yes\)$" \
-		"${nobody[@]}" "$H" "$FIX/cgroup-pids.ini"
+		"${nobody[@]}" "$H" "$T/cgroup-pids.ini"
 	v1only=(unshare -m /bin/sh -c "umount $V2 && exec \"\$0\" \"\$@\"")
 else
 	skip "no cgroup v2 mounted" "no write access (the v2 group)"
@@ -352,7 +354,7 @@ else
 fi
 refused "no write access (v1 pids)" \
 	"^harden-exec: cgroup: .*cgroup-pids.ini:3: \[cgroup\] pids_max: pids \(cgroup v1\): create $PIDS/.*harden-exec\.[0-9]+: Permission denied \(hint: .*Delegate=yes\)$" \
-	"${v1only[@]}" "${nobody[@]}" "$H" "$FIX/cgroup-pids.ini"
+	"${v1only[@]}" "${nobody[@]}" "$H" "$T/cgroup-pids.ini"
 refused "memory_swap_max alone on v1" \
 	"^harden-exec: .*cgroup-swap-alone.ini:3: \[cgroup\] memory_swap_max: needs memory_max on cgroup v1" \
 	"$H" "$FIX/cgroup-swap-alone.ini"
