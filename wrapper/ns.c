@@ -218,7 +218,8 @@ static void plan_pid(struct ns_plan *ns, const struct policy *p)
 	 * execs the service; under an init it is a grandchild. */
 	if (p->apply != APPLY_EXEC)
 		die(EXIT_HARDEN,
-		    "%s[namespaces] pid = yes: not with a late apply ([seccomp] apply at %s:%d); use apply = exec",
+		    "%s[namespaces] pid = yes: not with a late apply ([seccomp] apply at %s:%d); use apply = "
+		    "exec",
 		    at(&p->ns_pid_at), p->apply_at.file ? p->apply_at.file : "?", p->apply_at.line);
 	ns->pid = true;
 	if (p->proc == TRI_YES) {
@@ -263,7 +264,8 @@ void ns_plan_build(struct plan *pl, const struct policy *p)
 		return;
 	if (ns.pid && !ns.user && !ns_has_cap(CAP_SYS_ADMIN))
 		die(EXIT_HARDEN,
-		    "%s[namespaces] pid = yes: this caller may not create the namespace without CAP_SYS_ADMIN "
+		    "%s[namespaces] pid = yes: this caller may not create the namespace without "
+		    "CAP_SYS_ADMIN "
 		    "(hint: set user = yes)",
 		    at(&p->ns_pid_at));
 	/* Without a user namespace each unshare needs CAP_SYS_ADMIN here. */
@@ -645,7 +647,8 @@ static _Noreturn void init_loop(const struct plan *pl, pid_t svc, const sigset_t
 /* pid 1 of the new namespace: fork the service, which returns, and stay. */
 static void run_init(struct plan *pl)
 {
-	static const int forwarded[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	static const int forwarded[] = {SIGCHLD, SIGTERM, SIGINT,  SIGHUP,
+					SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	const struct origin *o = &pl->pol->ns_pid_at;
 	sigset_t set, old;
 	pid_t svc;
@@ -739,6 +742,7 @@ void ns_apply(struct plan *pl)
 	if (ns->proc)
 		mount_proc(pl);
 	if (ns->pid)
-		snprintf(detail + n, sizeof(detail) - n, "%spid%s", n ? " " : "", ns->proc ? ", new /proc" : "");
+		snprintf(detail + n, sizeof(detail) - n, "%spid%s", n ? " " : "",
+			 ns->proc ? ", new /proc" : "");
 	log_event("namespaces", "%s%s", detail, ns->flags & CLONE_NEWNET ? ", lo up" : "");
 }
