@@ -320,26 +320,37 @@ const char *ns_verify(const struct plan *pl, const char *pid)
 {
 	static char why[160];
 	const size_t nt = sizeof(ns_table) / sizeof(ns_table[0]);
+	/* The table's namespaces, then user and pid, which are not in it. */
+	const char *names[sizeof(ns_table) / sizeof(ns_table[0]) + 2];
+	const char *keys[sizeof(ns_table) / sizeof(ns_table[0]) + 2];
+	bool want[sizeof(ns_table) / sizeof(ns_table[0]) + 2];
 
 	if (!pl->ns)
 		return NULL;
-	for (size_t i = 0; i <= nt + 1; i++) {
-		bool last = i >= nt;
-		const char *name = i == nt ? "user" : i > nt ? "pid" : ns_table[i].name;
+	for (size_t i = 0; i < nt; i++) {
+		names[i] = ns_table[i].name;
+		keys[i] = key_name(&ns_table[i]);
+		want[i] = pl->ns->flags & ns_table[i].flag;
+	}
+	names[nt] = keys[nt] = "user";
+	want[nt] = pl->ns->user;
+	names[nt + 1] = keys[nt + 1] = "pid";
+	want[nt + 1] = pl->ns->pid;
+	for (size_t i = 0; i < nt + 2; i++) {
 		char path[64];
 		struct stat mine, its;
 
-		if (i == nt ? !pl->ns->user : i > nt ? !pl->ns->pid : !(pl->ns->flags & ns_table[i].flag))
+		if (!want[i])
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, name);
+		snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, names[i]);
 		if (stat(path, &its)) {
 			snprintf(why, sizeof(why), "cannot read %s: %s", path, strerror(errno));
 			return why;
 		}
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
 		if (!stat(path, &mine) && mine.st_ino == its.st_ino && mine.st_dev == its.st_dev) {
 			snprintf(why, sizeof(why), "the %s namespace is this one's, policy: a new one",
-				 last ? name : key_name(&ns_table[i]));
+				 keys[i]);
 			return why;
 		}
 	}

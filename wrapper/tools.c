@@ -719,7 +719,7 @@ static void audit_isolation(const struct plan *pl)
 	else
 		add("filesystem", 10, 1, "the whole filesystem is visible");
 	add("namespaces", 5, 1 - n / 6.0, n ? "%s%s" : "no namespaces%s", n ? ns : "",
-	    n && !pl->ns->pid ? " (no pid namespace)" : "");
+	    pl->ns && !pl->ns->pid && n ? " (no pid namespace)" : "");
 }
 
 int tool_audit(int argc, char **argv)
