@@ -691,6 +691,13 @@ static void run_init(struct plan *pl)
 	listen_pid(pl);
 }
 
+static bool proc_mounted;
+
+bool ns_new_proc(void)
+{
+	return proc_mounted;
+}
+
 /* A new /proc for the pid namespace, over the old one in the private
  * mount namespace (the jail's rules, protect_kernel's, apply after). */
 static void mount_proc(const struct plan *pl)
@@ -705,6 +712,7 @@ static void mount_proc(const struct plan *pl)
 	if (n <= 0 || (self[n] = '\0', atoi(self) != (int)getpid()))
 		fail(o, n < 0 ? errno : 0, "[filesystem] proc = yes: /proc/self does not read back as pid %d",
 		     (int)getpid());
+	proc_mounted = true;
 }
 
 void ns_apply(struct plan *pl)

@@ -44,6 +44,9 @@ const char *ns_verify(const struct plan *pl, const char *pid);
  * is pid 1 of the new namespace. */
 void ns_apply_pid(const struct plan *pl);
 
+/* Has ns_apply() mounted a new /proc (the jail's bind_ro = /proc takes it)? */
+bool ns_new_proc(void);
+
 /* Enter the namespaces, each read back; exits 125 on any failure. With
  * pid = yes this process is pid 1: it forks the service, which returns
  * and goes on, and stays as the namespace's init. */

@@ -73,6 +73,22 @@ run "$H" "$nopr" -- sh "$T/look.sh"
 is "$(line self)" 2 "proc = no: still pid 2"
 like "$(line procs)" " $$ " "proc = no: /proc is the host's (this test's shell is listed)"
 
+# A new root: bind_ro = /proc carries the new /proc in, under protect_kernel.
+rpol=$(policy root <<'X'
+[namespaces]
+pid = yes
+[filesystem]
+root = tmpfs
+bind_ro = /usr /lib /lib64 /bin /proc
+protect_kernel = yes
+X
+)
+run "$H" "$rpol" -- /bin/sh -c 'echo "self: $$"; echo "procs: $(ls /proc | grep -E "^[0-9]+$" | sort -n | tr "\n" " ")"
+echo x 2>/dev/null >/proc/sys/kernel/hostname && echo "sys: written" || echo "sys: refused"'
+is "$(line self)" 2 "new root: the service is pid 2"
+like "$(line procs)" "^1 2( [3-9]| 1[0-9])+ \$" "new root: its /proc is the namespace's"
+is "$(line sys)" refused "new root: protect_kernel covers the new /proc (/proc/sys read-only)"
+
 # ---- exit statuses through the init and the supervisor ----
 run "$H" "$pol" -- sh -c 'exit 7'
 is "$rc" 7 "exit 7 comes through"
@@ -80,6 +96,7 @@ run "$H" "$pol" -- sh -c 'kill -TERM $$'
 is "$rc" 143 "killed by SIGTERM: 128+15"
 
 # ---- signals: harden-exec forwards, the init forwards ----
+# (timeout --foreground: without it, timeout signals its whole group too.)
 cat >"$T/sig.sh" <<X
 trap 'echo hup >>"$T/sig.log"' HUP
 trap 'echo term >>"$T/sig.log"; exit 3' TERM
@@ -88,7 +105,7 @@ while :; do sleep 0.05; done
 X
 chmod 644 "$T/sig.sh"
 rm -f "$T/sig.log" "$T/sig.pid"
-timeout -k 5 30 "$H" "$pol" -- sh "$T/sig.sh" 2>/dev/null &
+timeout --foreground -k 5 30 "$H" "$pol" -- sh "$T/sig.sh" 2>/dev/null &
 hp=$!
 for _ in $(seq 100); do [ -s "$T/sig.pid" ] && break; sleep 0.05; done
 is "$(cat "$T/sig.pid")" 2 "signal test: the service runs as pid 2"
