@@ -610,7 +610,9 @@ _Noreturn void apply_all(struct plan *pl)
 	/* 1. Descriptors, signals, terminal, umask: nothing inherited leaks. */
 	apply_sanitise(pl);
 	/* The supervisor, when a control needs one, forks here: it keeps none
-	 * of the limits or the identity the service gets below. */
+	 * of the limits or the identity the service gets below. With pid =
+	 * yes its child is pid 1 of a new pid namespace (ns.c). */
+	ns_apply_pid(pl);
 	sup_start(pl);
 	/* 2. Limits while we may still lower hard limits for good. */
 	apply_rlimits(pl);

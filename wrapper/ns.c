@@ -6,11 +6,18 @@
  * are written before any identity change (step 7), and nothing falls
  * back to running without a namespace the policy asked for.
  *
- * The pid namespace is not here yet: it needs the supervisor that stays
- * outside (design.md). It will be one more entry in ns_table, unshared
- * last, followed by a fork whose child runs a minimal init (this file).
+ * The pid namespace needs the supervisor that stays outside (design.md):
+ * ns_apply_pid() enters the user namespace and unshares CLONE_NEWPID
+ * before sup_start() forks, so the supervisor's child is pid 1 of the new
+ * namespace, owned by the new user namespace (else a caller who is not
+ * root could not create it). That pid 1 is the minimal init below: it
+ * forks the service, reaps the orphans that the kernel re-parents to it,
+ * forwards the supervisor's signals and exits with the service's status.
+ * When it dies, the kernel kills every process of the namespace; its
+ * parent-death signal (SIGKILL) ties it to the supervisor.
  */
 #include "ns.h"
+#include "supervisor.h"
 #include "../core/log.h"
 
 #include <errno.h>
@@ -26,6 +33,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -194,6 +202,38 @@ static void plan_user(struct ns_plan *ns, const struct plan *pl, const struct po
 		    at(&p->groups_at));
 }
 
+/*
+ * pid = yes: the supervisor stays outside, an init is pid 1 inside.
+ * proc: a new /proc shows the namespace's processes only; it needs a
+ * mount namespace (never the host's /proc remounted), so it is on by
+ * default where there is one, and asking for it makes one.
+ */
+static void plan_pid(struct ns_plan *ns, const struct policy *p)
+{
+	if (p->proc == TRI_YES && p->ns_pid != TRI_YES)
+		die(EXIT_HARDEN, "%s[filesystem] proc = yes: needs [namespaces] pid = yes", at(&p->proc_at));
+	if (p->ns_pid != TRI_YES)
+		return;
+	/* The shim's handoff and deadline assume the supervisor's child
+	 * execs the service; under an init it is a grandchild. */
+	if (p->apply != APPLY_EXEC)
+		die(EXIT_HARDEN,
+		    "%s[namespaces] pid = yes: not with a late apply ([seccomp] apply at %s:%d); use apply = "
+		    "exec",
+		    at(&p->ns_pid_at), p->apply_at.file ? p->apply_at.file : "?", p->apply_at.line);
+	ns->pid = true;
+	if (p->proc == TRI_YES) {
+		if (p->ns_mount == TRI_NO)
+			die(EXIT_HARDEN, "%s[filesystem] proc = yes: needs a mount namespace, and mount = no",
+			    at(&p->proc_at));
+		if (!(ns->flags & CLONE_NEWNS))
+			ns->why = &p->proc_at;
+		ns->flags |= CLONE_NEWNS;
+	}
+	ns->proc = p->proc == TRI_YES || (p->proc == TRI_UNSET && (ns->flags & CLONE_NEWNS));
+	sup_require("pid namespace");
+}
+
 void ns_plan_build(struct plan *pl, const struct policy *p)
 {
 	static struct ns_plan ns;
@@ -219,8 +259,15 @@ void ns_plan_build(struct plan *pl, const struct policy *p)
 		ns.flags |= CLONE_NEWCGROUP;
 	ns.why = p->ns_mount == TRI_YES ? &p->ns_mount_at : mkey;
 	plan_user(&ns, pl, p);
-	if (!ns.flags && !ns.user)
+	plan_pid(&ns, p);
+	if (!ns.flags && !ns.user && !ns.pid)
 		return;
+	if (ns.pid && !ns.user && !ns_has_cap(CAP_SYS_ADMIN))
+		die(EXIT_HARDEN,
+		    "%s[namespaces] pid = yes: this caller may not create the namespace without "
+		    "CAP_SYS_ADMIN "
+		    "(hint: set user = yes)",
+		    at(&p->ns_pid_at));
 	/* Without a user namespace each unshare needs CAP_SYS_ADMIN here. */
 	if (!ns.user && ns.flags && !ns_has_cap(CAP_SYS_ADMIN)) {
 		const struct origin *o = &p->ns_net_at;
@@ -262,33 +309,48 @@ size_t ns_names(const struct plan *pl, char *buf, size_t len)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", key_name(&ns_table[i]));
 			count++;
 		}
+	if (pl->ns->pid && n < len) {
+		snprintf(buf + n, len - n, "%spid%s", n ? " " : "", pl->ns->proc ? " (proc)" : "");
+		count++;
+	}
 	return count;
 }
 
 const char *ns_verify(const struct plan *pl, const char *pid)
 {
 	static char why[160];
-	static const char *const user = "user";
+	const size_t nt = sizeof(ns_table) / sizeof(ns_table[0]);
+	/* The table's namespaces, then user and pid, which are not in it. */
+	const char *names[sizeof(ns_table) / sizeof(ns_table[0]) + 2];
+	const char *keys[sizeof(ns_table) / sizeof(ns_table[0]) + 2];
+	bool want[sizeof(ns_table) / sizeof(ns_table[0]) + 2];
 
 	if (!pl->ns)
 		return NULL;
-	for (size_t i = 0; i <= sizeof(ns_table) / sizeof(ns_table[0]); i++) {
-		bool last = i == sizeof(ns_table) / sizeof(ns_table[0]);
-		const char *name = last ? user : ns_table[i].name;
+	for (size_t i = 0; i < nt; i++) {
+		names[i] = ns_table[i].name;
+		keys[i] = key_name(&ns_table[i]);
+		want[i] = pl->ns->flags & ns_table[i].flag;
+	}
+	names[nt] = keys[nt] = "user";
+	want[nt] = pl->ns->user;
+	names[nt + 1] = keys[nt + 1] = "pid";
+	want[nt + 1] = pl->ns->pid;
+	for (size_t i = 0; i < nt + 2; i++) {
 		char path[64];
 		struct stat mine, its;
 
-		if (last ? !pl->ns->user : !(pl->ns->flags & ns_table[i].flag))
+		if (!want[i])
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, name);
+		snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, names[i]);
 		if (stat(path, &its)) {
 			snprintf(why, sizeof(why), "cannot read %s: %s", path, strerror(errno));
 			return why;
 		}
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
 		if (!stat(path, &mine) && mine.st_ino == its.st_ino && mine.st_dev == its.st_dev) {
 			snprintf(why, sizeof(why), "the %s namespace is this one's, policy: a new one",
-				 last ? "user" : key_name(&ns_table[i]));
+				 keys[i]);
 			return why;
 		}
 	}
@@ -499,7 +561,161 @@ static void set_hostname(const struct policy *p)
 		fail(&p->hostname_at, 0, "[namespaces] hostname = %s: does not read back", p->hostname);
 }
 
-void ns_apply(const struct plan *pl)
+static bool user_entered; /* by ns_apply_pid, before the supervisor's fork */
+
+void ns_apply_pid(const struct plan *pl)
+{
+	const struct origin *o = &pl->pol->ns_pid_at;
+	struct stat self, kids;
+
+	if (!pl->ns || !pl->ns->pid)
+		return;
+	/* The user namespace first: the pid namespace belongs to the user
+	 * namespace of the process that makes it. */
+	if (pl->ns->user) {
+		apply_user(pl);
+		user_entered = true;
+	}
+	if (unshare(CLONE_NEWPID))
+		fail(o, errno, "[namespaces] pid = yes: unshare");
+	/* Read back: the namespace for children is no longer this one's.
+	 * Until its pid 1 exists the kernel shows none (ENOENT), which is
+	 * as good a proof; the init checks it is pid 1 as well. */
+	if (stat("/proc/self/ns/pid", &self))
+		fail(o, errno, "/proc/self/ns/pid: cannot read it back (is /proc mounted?)");
+	if (stat("/proc/self/ns/pid_for_children", &kids) ? errno != ENOENT : self.st_ino == kids.st_ino)
+		fail(o, errno == ENOENT ? 0 : errno,
+		     "[namespaces] pid = yes: /proc/self/ns/pid_for_children did not change");
+}
+
+/* Socket activation names the service's pid as the service sees it. */
+static void listen_pid(struct plan *pl)
+{
+	static char var[32];
+
+	for (char **e = pl->envp; e && *e; e++)
+		if (!strncmp(*e, "LISTEN_PID=", 11)) {
+			snprintf(var, sizeof(var), "LISTEN_PID=%d", (int)getpid());
+			*e = var;
+		}
+}
+
+static int code_of(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/*
+ * The init's loop, by the supervisor's rule: the service ends with a
+ * failure: exit with it (the kernel then kills what is left of the
+ * namespace); it ends with 0 and some of its tree remains (a forking
+ * daemon): go on reaping and forwarding, and exit with the status of the
+ * last to end. Signals are blocked and read from a signalfd: pid 1 of a
+ * namespace has no default action, and one without a handler is dropped.
+ */
+static _Noreturn void init_loop(const struct plan *pl, pid_t svc, const sigset_t *set)
+{
+	bool done = false, after = false;
+	int main_st = 0, last = 0;
+	int sfd;
+
+	/* The service's descriptors are its own. */
+	for (size_t i = 0; i < pl->nkeep; i++)
+		close(pl->keep_fds[i]);
+	sfd = signalfd(-1, set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		kill(svc, SIGKILL);
+		fail(&pl->pol->ns_pid_at, errno, "[namespaces] pid = yes: init: signalfd");
+	}
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t p;
+		int st;
+
+		while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+			if (p == svc) {
+				done = true;
+				main_st = code_of(st);
+			} else if (done) {
+				last = code_of(st);
+				after = true;
+			}
+		}
+		if (p < 0 && errno == ECHILD)
+			_exit(after && main_st == 0 ? last : main_st);
+		if (done && main_st != 0)
+			_exit(main_st);
+		if (read(sfd, &si, sizeof(si)) != sizeof(si) || si.ssi_signo == SIGCHLD)
+			continue;
+		/* A terminal signalled the whole group: the service has it. */
+		if (si.ssi_code == SI_KERNEL && !done && getpgid(svc) == getpgrp())
+			continue;
+		/* After the service: every process left in the namespace. */
+		(void)kill(done ? -1 : svc, (int)si.ssi_signo);
+	}
+}
+
+/* pid 1 of the new namespace: fork the service, which returns, and stay. */
+static void run_init(struct plan *pl)
+{
+	static const int forwarded[] = {SIGCHLD, SIGTERM, SIGINT,  SIGHUP,
+					SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	const struct origin *o = &pl->pol->ns_pid_at;
+	sigset_t set, old;
+	pid_t svc;
+
+	if (getpid() != 1)
+		fail(o, 0, "[namespaces] pid = yes: the init is pid %d, not 1", (int)getpid());
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	if (sigprocmask(SIG_BLOCK, &set, &old))
+		fail(o, errno, "[namespaces] pid = yes: init: sigprocmask");
+	svc = fork();
+	if (svc < 0)
+		fail(o, errno, "[namespaces] pid = yes: init: fork the service");
+	if (svc) {
+		log_event("namespaces", "pid: init is pid 1, service pid %d", (int)svc);
+		init_loop(pl, svc, &set);
+	}
+	if (sigprocmask(SIG_SETMASK, &old, NULL))
+		fail(o, errno, "[namespaces] pid = yes: sigprocmask");
+	/* Nothing outlives the init; apply_flags re-arms it after the
+	 * identity change, checking the parent is still pid 1. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+		fail(o, errno, "[namespaces] pid = yes: PR_SET_PDEATHSIG");
+	if (getppid() != 1)
+		_exit(EXIT_HARDEN);
+	pl->pdeathsig = true;
+	pl->parent = 1;
+	listen_pid(pl);
+}
+
+static bool proc_mounted;
+
+bool ns_new_proc(void)
+{
+	return proc_mounted;
+}
+
+/* A new /proc for the pid namespace, over the old one in the private
+ * mount namespace (the jail's rules, protect_kernel's, apply after). */
+static void mount_proc(const struct plan *pl)
+{
+	const struct origin *o = pl->pol->proc_at.file ? &pl->pol->proc_at : &pl->pol->ns_pid_at;
+	char self[32];
+	ssize_t n;
+
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		fail(o, errno, "[filesystem] proc = yes: mount proc on /proc");
+	n = readlink("/proc/self", self, sizeof(self) - 1);
+	if (n <= 0 || (self[n] = '\0', atoi(self) != (int)getpid()))
+		fail(o, n < 0 ? errno : 0, "[filesystem] proc = yes: /proc/self does not read back as pid %d",
+		     (int)getpid());
+	proc_mounted = true;
+}
+
+void ns_apply(struct plan *pl)
 {
 	const struct ns_plan *ns = pl->ns;
 	const struct policy *p = pl->pol;
@@ -508,8 +724,11 @@ void ns_apply(const struct plan *pl)
 
 	if (!ns)
 		return;
+	if (ns->pid)
+		run_init(pl);
 	if (ns->user) {
-		apply_user(pl);
+		if (!user_entered)
+			apply_user(pl);
 		n += (size_t)snprintf(detail, sizeof(detail), "user");
 	}
 	for (size_t i = 0; i < sizeof(ns_table) / sizeof(ns_table[0]); i++) {
@@ -539,5 +758,10 @@ void ns_apply(const struct plan *pl)
 		if (n >= sizeof(detail))
 			n = sizeof(detail) - 1;
 	}
+	if (ns->proc)
+		mount_proc(pl);
+	if (ns->pid)
+		snprintf(detail + n, sizeof(detail) - n, "%spid%s", n ? " " : "",
+			 ns->proc ? ", new /proc" : "");
 	log_event("namespaces", "%s%s", detail, ns->flags & CLONE_NEWNET ? ", lo up" : "");
 }

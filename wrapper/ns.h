@@ -18,6 +18,8 @@ struct ns_plan {
 	char gid_map[1024];	  /* ... and to gid_map */
 	bool deny_setgroups;	  /* the kernel needs it for an unprivileged gid_map */
 	const struct origin *why; /* the key that asked for a mount namespace */
+	bool pid;		  /* a pid namespace, an init as its pid 1 */
+	bool proc;		  /* a new /proc mounted for it */
 };
 
 /* Does this process hold @cap (CAP_*) in its effective set now? */
@@ -37,7 +39,17 @@ size_t ns_names(const struct plan *pl, char *buf, size_t len);
  * asks for them (compared with the caller's), else what differs. */
 const char *ns_verify(const struct plan *pl, const char *pid);
 
-/* Enter the namespaces, each read back; exits 125 on any failure. */
-void ns_apply(const struct plan *pl);
+/* With pid = yes, before sup_start(): the user namespace (which must own
+ * the pid one) and unshare(CLONE_NEWPID), so that the supervisor's child
+ * is pid 1 of the new namespace. */
+void ns_apply_pid(const struct plan *pl);
+
+/* Has ns_apply() mounted a new /proc (the jail's bind_ro = /proc takes it)? */
+bool ns_new_proc(void);
+
+/* Enter the namespaces, each read back; exits 125 on any failure. With
+ * pid = yes this process is pid 1: it forks the service, which returns
+ * and goes on, and stays as the namespace's init. */
+void ns_apply(struct plan *pl);
 
 #endif

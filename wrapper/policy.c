@@ -965,6 +965,8 @@ static const struct key keys[] = {
     {"namespaces", "cgroup", set_tri, 0, AT(ns_cgroup), 0},
     {"namespaces", "mount", set_tri, 0, AT(ns_mount), 0},
     {"namespaces", "user", set_tri, 0, AT(ns_user), 0},
+    {"namespaces", "pid", set_tri, 0, AT(ns_pid), 0},
+    {"filesystem", "proc", set_tri, 0, AT(proc), 0},
     {"namespaces", "uid_map", set_idmap, 1, AT(uid_map), 0},
     {"namespaces", "gid_map", set_idmap, 1, AT(gid_map), 0},
     {"filesystem", "root", set_root, 0, AT(root), 0},

@@ -80,13 +80,15 @@ struct policy {
 	/* [filesystem] */
 	SETTING(char *, chroot);
 	SETTING(char *, workdir);
-	/* [namespaces] (wrapper/ns.c); pid waits for the supervisor */
+	/* [namespaces] (wrapper/ns.c) */
 	SETTING(enum tri, ns_net);
 	SETTING(enum tri, ns_ipc);
 	SETTING(enum tri, ns_uts);
 	SETTING(enum tri, ns_cgroup);
 	SETTING(enum tri, ns_mount);
 	SETTING(enum tri, ns_user);
+	SETTING(enum tri, ns_pid); /* with the supervisor and an init (ns.c) */
+	SETTING(enum tri, proc);   /* [filesystem] proc: a new /proc for it */
 	SETTING(char *, hostname);
 	SETTING(struct strlist, uid_map); /* INSIDE OUTSIDE COUNT, three numbers a line */
 	SETTING(struct strlist, gid_map);

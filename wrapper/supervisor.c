@@ -282,8 +282,10 @@ static void notify_relay(void)
 
 /* ---- the child ---- */
 
-static void child_side(struct plan *pl, pid_t sup, const sigset_t *old)
+static void child_side(struct plan *pl, pid_t sup, const sigset_t *old, int supfd)
 {
+	struct pollfd gone = {supfd, POLLIN, 0};
+	pid_t pp;
 	char **e;
 
 	if (sigprocmask(SIG_SETMASK, old, NULL))
@@ -293,8 +295,13 @@ static void child_side(struct plan *pl, pid_t sup, const sigset_t *old)
 	 * step, and the shim after the late one. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
 		die(EXIT_HARDEN, "supervisor: PR_SET_PDEATHSIG: %s", strerror(errno));
-	if (getppid() != sup)
+	/* In a new pid namespace the parent is outside it, pid 0 here: ask
+	 * its pidfd instead (readable once it has exited). */
+	pp = getppid();
+	if (pp == 0 ? supfd >= 0 && poll(&gone, 1, 0) != 0 : pp != sup)
 		_exit(EXIT_HARDEN); /* the supervisor is already gone */
+	if (supfd >= 0)
+		close(supfd);
 	pl->pdeathsig = true;
 	pl->parent = sup;
 	/* Socket activation names the service's pid (sd_listen_fds(3)): now
@@ -502,9 +509,11 @@ pid_t sup_start(struct plan *pl)
 	int cgfd = -1;
 	sigset_t set, old;
 	pid_t sup = getpid();
+	int supfd;
 
 	if (!required_by)
 		return 0;
+	supfd = (int)syscall(SYS_pidfd_open, sup, 0);
 	/* Blocked before the fork: no signal falls between fork and signalfd. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -534,8 +543,10 @@ pid_t sup_start(struct plan *pl)
 	if (cgfd >= 0)
 		close(cgfd);
 	if (service == 0) {
-		child_side(pl, sup, &old);
+		child_side(pl, sup, &old, supfd);
 		return 0;
 	}
+	if (supfd >= 0)
+		close(supfd);
 	supervise(pl, &set);
 }

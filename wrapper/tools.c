@@ -699,8 +699,8 @@ static double group_exposure(gid_t gid, char *name, size_t len)
 /*
  * Namespaces and the filesystem jail: a new root with read-only system
  * paths scores best, a chroot or a read-only host tree next; each
- * namespace missing of net, mount, ipc, uts, cgroup and pid (the last
- * not offered yet) leaves a sixth of that check exposed.
+ * namespace missing of net, mount, ipc, uts, cgroup and pid leaves a
+ * sixth of that check exposed.
  */
 static void audit_isolation(const struct plan *pl)
 {
@@ -718,7 +718,8 @@ static void audit_isolation(const struct plan *pl)
 		    ro ? " read-only" : "");
 	else
 		add("filesystem", 10, 1, "the whole filesystem is visible");
-	add("namespaces", 5, 1 - n / 6.0, n ? "%s (no pid namespace)" : "no namespaces%s", n ? ns : "");
+	add("namespaces", 5, 1 - n / 6.0, n ? "%s%s" : "no namespaces%s", n ? ns : "",
+	    pl->ns && !pl->ns->pid && n ? " (no pid namespace)" : "");
 }
 
 int tool_audit(int argc, char **argv)
