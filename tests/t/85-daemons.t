@@ -91,6 +91,34 @@ audit_at_most() {
 	fi
 }
 
+# run_profile NAME [RW-PATH...]: the shipped profile as the test runs it,
+# in $T/NAME.ini: its read_write line names the test's folders in $T instead
+# of Debian's, and private_tmp is off, since $T itself is below /tmp; every
+# other line is the shipped file's. The path of the copy in $RP.
+run_profile() {
+	local n=$1
+	shift
+	RP=$T/$n.ini
+	sed -e "s#^read_write = .*#read_write = $*#" -e 's/^private_tmp = yes$/private_tmp = no/' "$P/$n.ini" >"$RP"
+	chmod 0644 "$RP"
+}
+
+# jailed NAME PID: the profile's jail, seen in the live daemon: its root is
+# read-only, its /dev a tmpfs of its own, /root covered, and its IPC and
+# UTS namespaces are not ours.
+jailed() {
+	local m
+	m=$(awk '$5 == "/" { r = $6 } $5 == "/dev" { split($0, a, " - "); split(a[2], b, " "); d = b[1] }
+		$5 == "/root" { h = $6 } END { print substr(r, 1, 3), d, substr(h, 1, 3) }' "/proc/$2/mountinfo" 2>&1)
+	is "$m" "ro, tmpfs ro," "$1: root read-only, a private /dev, /root covered"
+	if [ -e "/proc/$2/ns/ipc" ] && [ "$(readlink "/proc/$2/ns/ipc")" != "$(readlink /proc/self/ns/ipc)" ] &&
+		[ "$(readlink "/proc/$2/ns/uts")" != "$(readlink /proc/self/ns/uts)" ]; then
+		pass "$1: IPC and UTS namespaces of its own"
+	else
+		fail "$1: IPC and UTS namespaces of its own"
+	fi
+}
+
 # nginx: Debian's /etc/nginx, copied; a run's pid file, logs, temporary
 # folders and the default site's root in $T/nginx-LABEL, owned by OWNER:
 # www-data for the profile (which runs as www-data), root for the baseline,
@@ -126,13 +154,15 @@ if ! command -v nginx >/dev/null || ! command -v curl >/dev/null || ! command -v
 else
 	nginx_setup profile www-data
 	nginx_setup baseline root
-	nginx_run profile "$P/nginx.ini"
+	run_profile nginx "$T/nginx-profile"
+	nginx_run profile "$RP"
 	w=$(in_ns "${NGINX_PID:-0}" wrk -t1 -c8 -d2s http://127.0.0.1/ 2>&1)
 	like "$w" "Requests/sec: *[1-9]" "nginx (profile): wrk for 2 s is served" || diag "$w"
 	unlike "$w" "Non-2xx|Socket errors" "nginx (profile): no error under wrk"
-	verify_holds nginx "$P/nginx.ini" "${NGINX_PID:-0}"
+	verify_holds nginx "$RP" "${NGINX_PID:-0}"
+	jailed nginx "${NGINX_PID:-0}"
 	is "$(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" "www-data" "nginx (profile): workers run as www-data"
-	audit_at_most nginx "$P/nginx.ini" 1.7
+	audit_at_most nginx "$P/nginx.ini" 1.0
 	stop "$NGINX_PID"
 	nginx_run baseline --baseline
 	is "$(ps -o user= -p "${NGINX_PID:-0}" | tr -d ' ') $(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" \
@@ -170,15 +200,17 @@ if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/nu
 	skip "redis-server or redis-tools missing: $NEED" "redis"
 else
 	redis_setup
-	redis_run profile "$P/redis-server.ini"
+	run_profile redis-server "$T/redis"
+	redis_run profile "$RP"
 	b=$(in_ns "$REDIS_PID" redis-benchmark -q -n 5000 -t set,get 2>&1 | tr '\r' '\n')
 	like "$b" "GET: [0-9.]+ requests per second" "redis (profile): redis-benchmark -n 5000 is served" || diag "$b"
 	is "$(in_ns "$REDIS_PID" redis-cli bgsave 2>&1 | head -c 27)" "Background saving started" \
 		"redis (profile): a background save (fork) starts"
 	wait_for 10 test -s "$T/redis/dump.rdb"
 	is "$?" 0 "redis (profile): the background save wrote dump.rdb"
-	verify_holds redis "$P/redis-server.ini" "$REDIS_PID"
-	audit_at_most redis "$P/redis-server.ini" 1.6
+	verify_holds redis "$RP" "$REDIS_PID"
+	jailed redis "$REDIS_PID"
+	audit_at_most redis "$P/redis-server.ini" 0.9
 	stop "$REDIS_PID"
 	redis_run baseline --baseline
 	verify_holds "redis (baseline), root reading its 0640 redis.conf" "$T/baseline.ini" "$REDIS_PID"
@@ -203,15 +235,17 @@ else
 	mkdir -p "$T/mc"
 	chown memcache: "$T/mc"
 	# shellcheck disable=SC2046
-	ns_bg "$T/mc.profile.log" "$H" "$P/memcached.ini" /usr/bin/memcached $(memcached_args)
+	run_profile memcached "$T/mc"
+	ns_bg "$T/mc.profile.log" "$H" "$RP" /usr/bin/memcached $(memcached_args)
 	pid=$NSPID
 	wait_for 10 in_ns "$pid" nc -z 127.0.0.1 11211
 	is "$(memcached_probe "$pid")" "STORED VALUE k 0 5 hello END " "memcached (profile): set and get, text protocol" ||
 		sed 's/^/# /' "$T/mc.profile.log"
-	verify_holds memcached "$P/memcached.ini" "$pid"
+	verify_holds memcached "$RP" "$pid"
+	jailed memcached "$pid"
 	is "$(awk '/^Max open files/ { print $4, $5 }' "/proc/$pid/limits")" "1024 1024" \
 		"memcached (profile): nofile as the profile sets it"
-	audit_at_most memcached "$P/memcached.ini" 1.6
+	audit_at_most memcached "$P/memcached.ini" 0.9
 	stop "$pid"
 	# Debian's own wrapper, as its unit runs it: root, -u memcache.
 	grep -v '^logfile' /etc/memcached.conf | sed "s#^-P .*#-P $T/mc/memcached.pid#" >"$T/mc/memcached.conf"
@@ -249,13 +283,15 @@ else
 		-s "$T/pg/run" -l "$T/pg/postgresql.log" -p 5432 -o "external_pid_file=$T/pg/run/pg.pid" \
 		15 main) >"$T/pg.create.log" 2>&1
 	is "$?" 0 "postgresql: a cluster created in \$T (initdb as postgres)" || tail -5 "$T/pg.create.log" | sed 's/^/# /'
-	pg_ctl_run profile "$P/postgresql.ini"
+	run_profile postgresql "$T/pg"
+	pg_ctl_run profile "$RP"
 	b=$(cd /tmp && runuser -u postgres -- pgbench -q -i -s 1 -h "$T/pg/run" postgres 2>&1 &&
 		runuser -u postgres -- timeout 20 pgbench -T 2 -c 2 -h "$T/pg/run" postgres 2>&1)
 	like "$b" "number of failed transactions: 0 " "postgresql (profile): pgbench for 2 s, no failed transaction" ||
 		diag "$b"
-	verify_holds postgresql "$P/postgresql.ini" "${PG_PID:-0}"
-	audit_at_most postgresql "$P/postgresql.ini" 1.6
+	verify_holds postgresql "$RP" "${PG_PID:-0}"
+	jailed postgresql "${PG_PID:-0}"
+	audit_at_most postgresql "$P/postgresql.ini" 0.9
 	stop "$PG_PID"
 	pg_ctl_run baseline --baseline
 	stop "$PG_PID"
@@ -337,15 +373,17 @@ hs_run() { # LABEL HARDEN-ARGS...
 if ! command -v curl >/dev/null; then
 	skip "curl missing: $NEED" "http.server"
 else
-	hs_run profile "$P/http-server.ini"
+	run_profile http-server
+	hs_run profile "$RP"
 	if command -v wrk >/dev/null; then
 		w=$(in_ns "$HS_PID" wrk -t1 -c4 -d1s http://127.0.0.1/ 2>&1)
 		like "$w" "Requests/sec: *[1-9]" "http.server (profile): wrk for 1 s is served" || diag "$w"
 	else
 		skip "wrk missing: $NEED" "http.server (profile): wrk"
 	fi
-	verify_holds http.server "$P/http-server.ini" "$HS_PID"
-	audit_at_most http.server "$P/http-server.ini" 1.7
+	verify_holds http.server "$RP" "$HS_PID"
+	jailed http.server "$HS_PID"
+	audit_at_most http.server "$P/http-server.ini" 1.0
 	stop "$HS_PID"
 	hs_run baseline --baseline
 	verify_holds "http.server (baseline), root on port 80" "$T/baseline.ini" "$HS_PID"
