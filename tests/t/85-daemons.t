@@ -172,7 +172,7 @@ else
 	verify_holds nginx "$RP" "${NGINX_PID:-0}"
 	jailed nginx "${NGINX_PID:-0}"
 	is "$(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" "www-data" "nginx (profile): workers run as www-data"
-	audit_at_most nginx "$P/nginx.ini" 0.8
+	audit_at_most nginx "$P/nginx.ini" 0.7
 	stop "$NGINX_PID"
 	nginx_run baseline --baseline
 	is "$(ps -o user= -p "${NGINX_PID:-0}" | tr -d ' ') $(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" \
@@ -395,7 +395,7 @@ else
 	fi
 	verify_holds http.server "$RP" "$HS_PID"
 	jailed http.server "$HS_PID"
-	audit_at_most http.server "$P/http-server.ini" 0.8
+	audit_at_most http.server "$P/http-server.ini" 0.7
 	stop "$HS_PID"
 	hs_run baseline --baseline
 	verify_holds "http.server (baseline), root on port 80" "$T/baseline.ini" "$HS_PID"
