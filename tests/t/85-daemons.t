@@ -263,8 +263,8 @@ if ! command -v memcached >/dev/null || ! nc -h 2>&1 | grep -q -- -q; then
 else
 	mkdir -p "$T/mc"
 	chown memcache: "$T/mc"
-	# shellcheck disable=SC2046
 	run_profile memcached "$T/mc"
+	# shellcheck disable=SC2046
 	ns_bg "$T/mc.profile.log" "$H" "$RP" /usr/bin/memcached $(memcached_args)
 	wait_for 10 in_ns "$NSPID" nc -z 127.0.0.1 11211
 	pid=$(service "$NSPID")
