@@ -91,6 +91,60 @@ audit_at_most() {
 	fi
 }
 
+# run_profile NAME [RW-PATH...]: the shipped profile as the test runs it,
+# in $T/NAME.ini: its read_write line, and the same folders in [landlock]'s
+# write line, name the test's folders in $T instead of Debian's (paths in
+# /dev stay), and private_tmp is off, since $T itself is below /tmp; every
+# other line is the shipped file's. The path of the copy in $RP.
+run_profile() {
+	local n=$1
+	shift
+	RP=$T/$n.ini
+	awk -v rw="$*" '
+		/^read_write = / {
+			r = "read_write = " rw
+			for (i = 3; i <= NF; i++) if ($i ~ /^\/dev\//) r = r " " $i; else debian[$i] = 1
+			$0 = r
+		}
+		/^write = / { w = "write = " rw; for (i = 3; i <= NF; i++) if (!($i in debian)) w = w " " $i; $0 = w }
+		/^private_tmp = yes$/ { $0 = "private_tmp = no" }
+		{ print }' "$P/$n.ini" >"$RP"
+	chmod 0644 "$RP"
+}
+
+# jailed NAME PID [DEV-FS]: the profile's jail, seen in the live daemon: its
+# root is read-only, its /dev a tmpfs of its own (DEV-FS: devtmpfs, the
+# host's, read-only), /root covered, and its IPC and
+# UTS namespaces are not ours.
+jailed() {
+	local m
+	m=$(awk '$5 == "/" { r = $6 } $5 == "/dev" { split($0, a, " - "); split(a[2], b, " "); d = b[1] }
+		$5 == "/root" { h = $6 } END { print substr(r, 1, 3), d, substr(h, 1, 3) }' "/proc/$2/mountinfo" 2>&1)
+	is "$m" "ro, ${3:-tmpfs} ro," "$1: root read-only, /dev ${3:-private}, /root covered"
+	if [ -e "/proc/$2/ns/ipc" ] && [ "$(readlink "/proc/$2/ns/ipc")" != "$(readlink /proc/self/ns/ipc)" ] &&
+		[ "$(readlink "/proc/$2/ns/uts")" != "$(readlink /proc/self/ns/uts)" ]; then
+		pass "$1: IPC and UTS namespaces of its own"
+	else
+		fail "$1: IPC and UTS namespaces of its own"
+	fi
+}
+
+# service PID: the service below a supervisor (a profile with [cgroup]
+# makes harden-exec stay as one, the service its only child), else PID.
+service() {
+	local c
+	c=$(pgrep -P "$1" | head -n 1)
+	echo "${c:-$1}"
+}
+
+# in_cgroup NAME PID: the daemon is in harden-exec's own pids and memory
+# groups (cgroup v1 here, v2 elsewhere), with the profile's limits.
+in_cgroup() {
+	local g
+	g=$(grep -E '^[0-9]+:(pids|memory|):' "/proc/$2/cgroup" | grep -c '/harden-exec\.[0-9]*$')
+	if [ "$g" -ge 1 ]; then pass "$1: in harden-exec's cgroup"; else fail "$1: in harden-exec's cgroup" "$(cat "/proc/$2/cgroup")"; fi
+}
+
 # nginx: Debian's /etc/nginx, copied; a run's pid file, logs, temporary
 # folders and the default site's root in $T/nginx-LABEL, owned by OWNER:
 # www-data for the profile (which runs as www-data), root for the baseline,
@@ -126,13 +180,15 @@ if ! command -v nginx >/dev/null || ! command -v curl >/dev/null || ! command -v
 else
 	nginx_setup profile www-data
 	nginx_setup baseline root
-	nginx_run profile "$P/nginx.ini"
+	run_profile nginx "$T/nginx-profile"
+	nginx_run profile "$RP"
 	w=$(in_ns "${NGINX_PID:-0}" wrk -t1 -c8 -d2s http://127.0.0.1/ 2>&1)
 	like "$w" "Requests/sec: *[1-9]" "nginx (profile): wrk for 2 s is served" || diag "$w"
 	unlike "$w" "Non-2xx|Socket errors" "nginx (profile): no error under wrk"
-	verify_holds nginx "$P/nginx.ini" "${NGINX_PID:-0}"
+	verify_holds nginx "$RP" "${NGINX_PID:-0}"
+	jailed nginx "${NGINX_PID:-0}"
 	is "$(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" "www-data" "nginx (profile): workers run as www-data"
-	audit_at_most nginx "$P/nginx.ini" 1.7
+	audit_at_most nginx "$P/nginx.ini" 0.7
 	stop "$NGINX_PID"
 	nginx_run baseline --baseline
 	is "$(ps -o user= -p "${NGINX_PID:-0}" | tr -d ' ') $(ps -o user= --ppid "${NGINX_PID:-0}" | sort -u | tr -d ' ')" \
@@ -159,8 +215,8 @@ redis_run() {
 	shift
 	ns_bg "$T/redis.$label.log" "$H" "$@" /usr/bin/redis-server "$T/redis/redis.conf" --supervised systemd \
 		--daemonize no
-	REDIS_PID=$NSPID
 	wait_for 10 in_ns "$NSPID" redis-cli ping
+	REDIS_PID=$(service "$NSPID")
 	v=$(in_ns "$NSPID" redis-cli set k "v-$label" 2>&1; in_ns "$NSPID" redis-cli get k 2>&1)
 	is "$(echo "$v" | tr "\n" " " | sed "s/ $//")" "OK v-$label" "redis ($label): redis-cli set and get" ||
 		{ sed 's/^/# /' "$T/redis.$label.log"; tail -5 "$T/redis/redis-server.log" | sed 's/^/# /'; }
@@ -170,15 +226,20 @@ if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/nu
 	skip "redis-server or redis-tools missing: $NEED" "redis"
 else
 	redis_setup
-	redis_run profile "$P/redis-server.ini"
+	run_profile redis-server "$T/redis"
+	redis_run profile "$RP"
 	b=$(in_ns "$REDIS_PID" redis-benchmark -q -n 5000 -t set,get 2>&1 | tr '\r' '\n')
 	like "$b" "GET: [0-9.]+ requests per second" "redis (profile): redis-benchmark -n 5000 is served" || diag "$b"
 	is "$(in_ns "$REDIS_PID" redis-cli bgsave 2>&1 | head -c 27)" "Background saving started" \
 		"redis (profile): a background save (fork) starts"
 	wait_for 10 test -s "$T/redis/dump.rdb"
 	is "$?" 0 "redis (profile): the background save wrote dump.rdb"
-	verify_holds redis "$P/redis-server.ini" "$REDIS_PID"
-	audit_at_most redis "$P/redis-server.ini" 1.6
+	verify_holds redis "$RP" "$REDIS_PID"
+	jailed redis "$REDIS_PID"
+	in_cgroup redis "$REDIS_PID"
+	like "$(in_ns "$REDIS_PID" redis-cli config set port 6380 2>&1)" "Unable to listen" \
+		"redis (profile): Landlock refuses a bind to any port but 6379"
+	audit_at_most redis "$P/redis-server.ini" 0.5
 	stop "$REDIS_PID"
 	redis_run baseline --baseline
 	verify_holds "redis (baseline), root reading its 0640 redis.conf" "$T/baseline.ini" "$REDIS_PID"
@@ -202,16 +263,19 @@ if ! command -v memcached >/dev/null || ! nc -h 2>&1 | grep -q -- -q; then
 else
 	mkdir -p "$T/mc"
 	chown memcache: "$T/mc"
+	run_profile memcached "$T/mc"
 	# shellcheck disable=SC2046
-	ns_bg "$T/mc.profile.log" "$H" "$P/memcached.ini" /usr/bin/memcached $(memcached_args)
-	pid=$NSPID
-	wait_for 10 in_ns "$pid" nc -z 127.0.0.1 11211
+	ns_bg "$T/mc.profile.log" "$H" "$RP" /usr/bin/memcached $(memcached_args)
+	wait_for 10 in_ns "$NSPID" nc -z 127.0.0.1 11211
+	pid=$(service "$NSPID")
 	is "$(memcached_probe "$pid")" "STORED VALUE k 0 5 hello END " "memcached (profile): set and get, text protocol" ||
 		sed 's/^/# /' "$T/mc.profile.log"
-	verify_holds memcached "$P/memcached.ini" "$pid"
+	verify_holds memcached "$RP" "$pid"
+	jailed memcached "$pid"
+	in_cgroup memcached "$pid"
 	is "$(awk '/^Max open files/ { print $4, $5 }' "/proc/$pid/limits")" "1024 1024" \
 		"memcached (profile): nofile as the profile sets it"
-	audit_at_most memcached "$P/memcached.ini" 1.6
+	audit_at_most memcached "$P/memcached.ini" 0.5
 	stop "$pid"
 	# Debian's own wrapper, as its unit runs it: root, -u memcache.
 	grep -v '^logfile' /etc/memcached.conf | sed "s#^-P .*#-P $T/mc/memcached.pid#" >"$T/mc/memcached.conf"
@@ -249,13 +313,15 @@ else
 		-s "$T/pg/run" -l "$T/pg/postgresql.log" -p 5432 -o "external_pid_file=$T/pg/run/pg.pid" \
 		15 main) >"$T/pg.create.log" 2>&1
 	is "$?" 0 "postgresql: a cluster created in \$T (initdb as postgres)" || tail -5 "$T/pg.create.log" | sed 's/^/# /'
-	pg_ctl_run profile "$P/postgresql.ini"
+	run_profile postgresql "$T/pg"
+	pg_ctl_run profile "$RP"
 	b=$(cd /tmp && runuser -u postgres -- pgbench -q -i -s 1 -h "$T/pg/run" postgres 2>&1 &&
 		runuser -u postgres -- timeout 20 pgbench -T 2 -c 2 -h "$T/pg/run" postgres 2>&1)
 	like "$b" "number of failed transactions: 0 " "postgresql (profile): pgbench for 2 s, no failed transaction" ||
 		diag "$b"
-	verify_holds postgresql "$P/postgresql.ini" "${PG_PID:-0}"
-	audit_at_most postgresql "$P/postgresql.ini" 1.6
+	verify_holds postgresql "$RP" "${PG_PID:-0}"
+	jailed postgresql "${PG_PID:-0}" devtmpfs
+	audit_at_most postgresql "$P/postgresql.ini" 0.6
 	stop "$PG_PID"
 	pg_ctl_run baseline --baseline
 	stop "$PG_PID"
@@ -329,23 +395,26 @@ hs_run() { # LABEL HARDEN-ARGS...
 	local label=$1
 	shift
 	ns_bg "$T/hs.$label.log" "$H" "$@" /usr/bin/python3 -m http.server 80 --directory "$T/hs"
-	HS_PID=$NSPID
-	wait_for 10 in_ns "$HS_PID" curl -sf http://127.0.0.1/
+	wait_for 10 in_ns "$NSPID" curl -sf http://127.0.0.1/
+	HS_PID=$(service "$NSPID")
 	is "$(in_ns "$HS_PID" curl -sS --max-time 5 http://127.0.0.1/ 2>&1)" "hello from http.server" \
 		"http.server ($label): curl gets the page" || sed 's/^/# /' "$T/hs.$label.log"
 }
 if ! command -v curl >/dev/null; then
 	skip "curl missing: $NEED" "http.server"
 else
-	hs_run profile "$P/http-server.ini"
+	run_profile http-server
+	hs_run profile "$RP"
 	if command -v wrk >/dev/null; then
 		w=$(in_ns "$HS_PID" wrk -t1 -c4 -d1s http://127.0.0.1/ 2>&1)
 		like "$w" "Requests/sec: *[1-9]" "http.server (profile): wrk for 1 s is served" || diag "$w"
 	else
 		skip "wrk missing: $NEED" "http.server (profile): wrk"
 	fi
-	verify_holds http.server "$P/http-server.ini" "$HS_PID"
-	audit_at_most http.server "$P/http-server.ini" 1.7
+	verify_holds http.server "$RP" "$HS_PID"
+	jailed http.server "$HS_PID"
+	in_cgroup http.server "$HS_PID"
+	audit_at_most http.server "$P/http-server.ini" 0.6
 	stop "$HS_PID"
 	hs_run baseline --baseline
 	verify_holds "http.server (baseline), root on port 80" "$T/baseline.ini" "$HS_PID"

@@ -22,12 +22,18 @@ run "$T/stage/usr/bin/harden-exec" check "$T/stage/usr/share/harden-exec/example
 is "$rc" 0 "an installed example checks"
 
 # The profiles for Debian's daemons, each installed; those whose users
-# every Debian system has also check from there.
+# every Debian system has also check from there (nginx's only where its
+# package made the folders its read_write names: a missing path fails the
+# plan).
 for p in "$TOP"/conf/profiles/*.ini; do
 	f=usr/share/harden-exec/profiles/$(basename "$p")
 	cmp -s "$p" "$T/stage/$f" && pass "installed $f" || fail "installed $f"
 done
 for p in nginx http-server; do
+	if [ "$p" = nginx ] && { ! [ -d /var/lib/nginx ] || ! [ -d /var/log/nginx ]; }; then
+		skip "nginx's /var/lib/nginx or /var/log/nginx missing: scripts/install-deps --daemons" "installed profile $p.ini checks"
+		continue
+	fi
 	run "$T/stage/usr/bin/harden-exec" check "$T/stage/usr/share/harden-exec/profiles/$p.ini"
 	is "$rc" 0 "installed profile $p.ini checks"
 done
