@@ -124,3 +124,13 @@ debian_root() {
 	fi
 	echo "$tar"
 }
+
+# doc_block DOC NAME: the fenced block of DOC whose first line is a comment
+# naming NAME ("# /etc/x/NAME: ..." or "; NAME: ..."), without the fences:
+# what a test compares with the example file it runs.
+doc_block() {
+	awk -v name="$2" '
+		/^```/ { if (inblock) { inblock = 0; if (found) exit } else { inblock = 1; first = 1 }; next }
+		inblock && first { first = 0; if ($0 ~ ("^[#;] ([^ ]*/)?" name "[: ]")) found = 1 }
+		inblock && found { print }' "$1"
+}

@@ -92,16 +92,6 @@ static struct {
 	pid_t owner;  /* harden-exec before the fork, the supervisor after */
 } cg;
 
-static const char *where(const struct origin *o)
-{
-	static char buf[600];
-
-	if (!o || !o->file)
-		return "";
-	snprintf(buf, sizeof(buf), "%s:%d: ", o->file, o->line);
-	return buf;
-}
-
 bool cgroup_wanted(const struct policy *p)
 {
 	return p->cg_memory_max_at.file || p->cg_memory_high_at.file || p->cg_memory_swap_max_at.file ||

@@ -126,17 +126,6 @@ int landlock_abi(void)
 	return abi;
 }
 
-/* "FILE:LINE: " of a setting. */
-static const char *where(const struct origin *o)
-{
-	static char buf[600];
-
-	if (!o || !o->file)
-		return "";
-	snprintf(buf, sizeof(buf), "%s:%d: ", o->file, o->line);
-	return buf;
-}
-
 /* ---- plan ---- */
 
 /* Each key: its list, the rights it grants, the ABI it needs. */

@@ -33,16 +33,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *at(const struct origin *o)
-{
-	static char buf[600];
-
-	if (!o || !o->file)
-		return "";
-	snprintf(buf, sizeof(buf), "%s:%d: ", o->file, o->line);
-	return buf;
-}
-
 static char *xstrdup(const char *s)
 {
 	char *d = strdup(s);
@@ -95,7 +85,7 @@ static struct mop *add_op(struct mount_plan *m, enum mop_kind kind, const char *
 	for (size_t i = 0; i < m->nops; i++)
 		if (!strcmp(m->ops[i].dst, dst))
 			die(EXIT_HARDEN, "%s[filesystem] %s: %s is already a mount point of [filesystem] %s",
-			    at(o), key, dst, m->ops[i].key);
+			    where(o), key, dst, m->ops[i].key);
 	m->ops = realloc(m->ops, (m->nops + 1) * sizeof(*m->ops));
 	if (!m->ops)
 		die(EXIT_HARDEN, "out of memory");
@@ -167,13 +157,13 @@ static int exists_in_root(const struct mount_plan *m, const char *path, struct s
 	if (fd < 0 && errno == ENOENT)
 		return 0;
 	if (fd < 0 || fstat(fd, st))
-		die(EXIT_HARDEN, "%s[filesystem] %s: %s: %s", at(o), key, path,
+		die(EXIT_HARDEN, "%s[filesystem] %s: %s: %s", where(o), key, path,
 		    errno == ELOOP ? "a symbolic link on the path (refused)" : strerror(errno));
 	close(fd);
 	if (S_ISLNK(st->st_mode))
 		die(EXIT_HARDEN,
-		    "%s[filesystem] %s: %s: is a symbolic link (refused: name what it points to)", at(o), key,
-		    path);
+		    "%s[filesystem] %s: %s: is a symbolic link (refused: name what it points to)", where(o),
+		    key, path);
 	return 1;
 }
 
@@ -196,19 +186,19 @@ static void plan_bind(struct mount_plan *m, const char *key, const struct origin
 	snprintf(src, sizeof(src), "%.*s", (int)(colon ? colon - item : (long)strlen(item)), item);
 	fd = open_nofollow(src);
 	if (fd < 0 || fstat(fd, &st))
-		die(EXIT_HARDEN, "%s[filesystem] %s: %s: %s", at(o), key, src,
+		die(EXIT_HARDEN, "%s[filesystem] %s: %s: %s", where(o), key, src,
 		    errno == ELOOP ? "a symbolic link in the middle of the path (refused)" : strerror(errno));
 	if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(fd, "", link, sizeof(link) - 1);
 		if (n < 0)
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: readlink: %s", at(o), key, src,
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: readlink: %s", where(o), key, src,
 			    strerror(errno));
 		link[n] = '\0';
 		if (m->root != ROOT_TMPFS)
 			die(EXIT_HARDEN,
 			    "%s[filesystem] %s: %s: is a symbolic link, which only root = tmpfs can "
 			    "reproduce",
-			    at(o), key, src);
+			    where(o), key, src);
 		op = add_op(m, MOP_SYMLINK, key, o, src, dst);
 		op->link = xstrdup(link);
 	} else {
@@ -327,7 +317,7 @@ static void plan_root(struct mount_plan *m, const struct policy *p)
 	if (!p->root)
 		return;
 	if (p->chroot)
-		die(EXIT_HARDEN, "%s[filesystem] root: cannot be combined with chroot", at(&p->root_at));
+		die(EXIT_HARDEN, "%s[filesystem] root: cannot be combined with chroot", where(&p->root_at));
 	if (!strcmp(p->root, "tmpfs")) {
 		static const char *const stages[] = {"/tmp", "/mnt", "/run", "/"};
 
@@ -342,7 +332,7 @@ static void plan_root(struct mount_plan *m, const struct policy *p)
 	m->stage = p->root;
 	fd = openat2_(AT_FDCWD, p->root, O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
 	if (fd < 0 || fstat(fd, &st))
-		die(EXIT_HARDEN, "%s[filesystem] root = %s: %s", at(&p->root_at), p->root,
+		die(EXIT_HARDEN, "%s[filesystem] root = %s: %s", where(&p->root_at), p->root,
 		    errno == ELOOP ? "a symbolic link on the path (refused)" : strerror(errno));
 	close(fd);
 	if ((st.st_uid != 0 && st.st_uid != getuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
@@ -350,7 +340,7 @@ static void plan_root(struct mount_plan *m, const struct policy *p)
 		    "%s[filesystem] root = %s: must be owned by root or the caller and not writable by group "
 		    "or "
 		    "others (refused)",
-		    at(&p->root_at), p->root);
+		    where(&p->root_at), p->root);
 	m->root_dev = st.st_dev;
 	m->root_ino = st.st_ino;
 }
@@ -372,14 +362,15 @@ static void plan_mount_points(struct mount_plan *m)
 		if (op->create)
 			continue;
 		if (!exists_in_root(m, op->dst, &st, op->key, op->at, op))
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: no such mount point in the %s", at(op->at),
-			    op->key, op->dst, m->root == ROOT_HOST ? "file system" : "new root");
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: no such mount point in the %s",
+			    where(op->at), op->key, op->dst,
+			    m->root == ROOT_HOST ? "file system" : "new root");
 		if (op->kind == MOP_SYMLINK)
 			die(EXIT_HARDEN, "%s[filesystem] %s: %s: exists where the symbolic link would go",
-			    at(op->at), op->key, op->dst);
+			    where(op->at), op->key, op->dst);
 		if (!!S_ISDIR(st.st_mode) != op->dir)
-			die(EXIT_HARDEN, "%s[filesystem] %s: %s: a %s cannot be mounted on a %s", at(op->at),
-			    op->key, op->dst, op->dir ? "directory" : "file",
+			die(EXIT_HARDEN, "%s[filesystem] %s: %s: a %s cannot be mounted on a %s",
+			    where(op->at), op->key, op->dst, op->dir ? "directory" : "file",
 			    S_ISDIR(st.st_mode) ? "directory" : "file");
 	}
 }
@@ -394,7 +385,7 @@ static void plan_rule_paths(struct mount_plan *m)
 			continue; /* checked when applied: skipped when absent */
 		if (!exists_in_root(m, r->path, &st, r->key, r->at, NULL))
 			die(EXIT_HARDEN, "%s[filesystem] %s: %s: no such file or directory in the %s",
-			    at(r->at), r->key, r->path, m->root == ROOT_HOST ? "file system" : "new root");
+			    where(r->at), r->key, r->path, m->root == ROOT_HOST ? "file system" : "new root");
 	}
 }
 
@@ -471,16 +462,16 @@ void mounts_plan_shim(struct plan *pl)
 		return;
 	/* The path the loader will use, with no .. and no symlink in it. */
 	if (!realpath(pl->shim_path, real))
-		die(EXIT_HARDEN, "%s[seccomp] apply: %s: %s", at(o), pl->shim_path, strerror(errno));
+		die(EXIT_HARDEN, "%s[seccomp] apply: %s: %s", where(o), pl->shim_path, strerror(errno));
 	pl->shim_path = real;
 	/* The shim finds its handoff through /proc/self/fd. */
 	if (!exists_in_root(m, "/proc/sys", &st, "root", o, NULL))
 		die(EXIT_HARDEN,
 		    "%s[seccomp] apply: a late apply in a new root needs /proc there (bind_ro = /proc)",
-		    at(o));
+		    where(o));
 	fd = open_nofollow(real);
 	if (fd < 0 || fstat(fd, &st))
-		die(EXIT_HARDEN, "%s[seccomp] apply: %s: %s", at(o), real, strerror(errno));
+		die(EXIT_HARDEN, "%s[seccomp] apply: %s: %s", where(o), real, strerror(errno));
 	close(fd);
 	if (covering(m, real, &rest, NULL) && exists_in_root(m, real, &(struct stat){0}, "root", o, NULL))
 		return; /* already inside a bind */
@@ -492,7 +483,7 @@ void mounts_plan_shim(struct plan *pl)
 	op->create = m->root == ROOT_TMPFS;
 	if (!op->create && !exists_in_root(m, real, &st, "root", o, op))
 		die(EXIT_HARDEN, "%s[seccomp] apply: %s must exist in [filesystem] root %s for the late shim",
-		    at(o), real, m->root_dir);
+		    where(o), real, m->root_dir);
 	add_rule(m, "root (the late shim)", o, real)->set = MOUNT_ATTR_RDONLY;
 	sort_stable(m->rules, m->nrules, sizeof(*m->rules), cmp_rule);
 }
@@ -539,8 +530,8 @@ static _Noreturn void fail_m(const char *key, const struct origin *o, int err, c
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (err)
-		die(EXIT_HARDEN, "filesystem: %s[filesystem] %s: %s: %s", at(o), key, what, strerror(err));
-	die(EXIT_HARDEN, "filesystem: %s[filesystem] %s: %s", at(o), key, what);
+		die(EXIT_HARDEN, "filesystem: %s[filesystem] %s: %s: %s", where(o), key, what, strerror(err));
+	die(EXIT_HARDEN, "filesystem: %s[filesystem] %s: %s", where(o), key, what);
 }
 
 static int open_tree_(int dir, const char *path, unsigned flags)

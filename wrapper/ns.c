@@ -41,16 +41,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *at(const struct origin *o)
-{
-	static char buf[600];
-
-	if (!o || !o->file)
-		return "";
-	snprintf(buf, sizeof(buf), "%s:%d: ", o->file, o->line);
-	return buf;
-}
-
 bool ns_has_cap(int cap)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
@@ -127,7 +117,8 @@ static void map_text(char *buf, size_t len, const struct strlist *l, unsigned se
 	for (size_t i = 0; i + 2 < l->n && n < len; i += 3)
 		n += (size_t)snprintf(buf + n, len - n, "%s %s %s\n", l->v[i], l->v[i + 1], l->v[i + 2]);
 	if (n >= len)
-		die(EXIT_HARDEN, "%s[namespaces] %s: more than %zu characters of lines", at(o), key, len - 1);
+		die(EXIT_HARDEN, "%s[namespaces] %s: more than %zu characters of lines", where(o), key,
+		    len - 1);
 }
 
 /* Is @id inside one of the map's ranges? */
@@ -158,7 +149,7 @@ static void check_unprivileged_map(const struct strlist *l, const struct origin 
 		return;
 	die(EXIT_HARDEN,
 	    "%s[namespaces] %s: without %s only the caller's own id may be mapped (OUTSIDE %u, COUNT 1)",
-	    at(o), key, cap == CAP_SETUID ? "CAP_SETUID" : "CAP_SETGID", self);
+	    where(o), key, cap == CAP_SETUID ? "CAP_SETUID" : "CAP_SETGID", self);
 }
 
 static void plan_user(struct ns_plan *ns, const struct plan *pl, const struct policy *p)
@@ -166,7 +157,7 @@ static void plan_user(struct ns_plan *ns, const struct plan *pl, const struct po
 	if (p->ns_user != TRI_YES) {
 		if (p->uid_map_at.file || p->gid_map_at.file)
 			die(EXIT_HARDEN, "%s[namespaces] %s: needs user = yes",
-			    at(p->uid_map_at.file ? &p->uid_map_at : &p->gid_map_at),
+			    where(p->uid_map_at.file ? &p->uid_map_at : &p->gid_map_at),
 			    p->uid_map_at.file ? "uid_map" : "gid_map");
 		return;
 	}
@@ -186,20 +177,20 @@ static void plan_user(struct ns_plan *ns, const struct plan *pl, const struct po
 	/* The identity step changes to ids as seen inside: they must exist there. */
 	if (!mapped(&p->uid_map, (unsigned)geteuid(), pl->uid))
 		die(EXIT_HARDEN, "%s[identity] user: uid %u is not mapped by [namespaces] uid_map",
-		    at(&p->user_at), (unsigned)pl->uid);
+		    where(&p->user_at), (unsigned)pl->uid);
 	if (!mapped(&p->gid_map, (unsigned)getegid(), pl->gid))
 		die(EXIT_HARDEN, "%s[identity] group: gid %u is not mapped by [namespaces] gid_map",
-		    at(p->group_at.file ? &p->group_at : &p->user_at), (unsigned)pl->gid);
+		    where(p->group_at.file ? &p->group_at : &p->user_at), (unsigned)pl->gid);
 	for (size_t i = 0; i < pl->ngroups; i++)
 		if (!mapped(&p->gid_map, (unsigned)getegid(), pl->groups[i]))
 			die(EXIT_HARDEN,
 			    "%s[identity] supplementary_groups: gid %u is not mapped by [namespaces] gid_map",
-			    at(&p->groups_at), (unsigned)pl->groups[i]);
+			    where(&p->groups_at), (unsigned)pl->groups[i]);
 	if (ns->deny_setgroups && pl->set_groups && pl->ngroups)
 		die(EXIT_HARDEN,
 		    "%s[identity] supplementary_groups: setgroups is denied in a user namespace made without "
 		    "CAP_SETGID",
-		    at(&p->groups_at));
+		    where(&p->groups_at));
 }
 
 /*
@@ -211,7 +202,8 @@ static void plan_user(struct ns_plan *ns, const struct plan *pl, const struct po
 static void plan_pid(struct ns_plan *ns, const struct policy *p)
 {
 	if (p->proc == TRI_YES && p->ns_pid != TRI_YES)
-		die(EXIT_HARDEN, "%s[filesystem] proc = yes: needs [namespaces] pid = yes", at(&p->proc_at));
+		die(EXIT_HARDEN, "%s[filesystem] proc = yes: needs [namespaces] pid = yes",
+		    where(&p->proc_at));
 	if (p->ns_pid != TRI_YES)
 		return;
 	/* The shim's handoff and deadline assume the supervisor's child
@@ -220,12 +212,12 @@ static void plan_pid(struct ns_plan *ns, const struct policy *p)
 		die(EXIT_HARDEN,
 		    "%s[namespaces] pid = yes: not with a late apply ([seccomp] apply at %s:%d); use apply = "
 		    "exec",
-		    at(&p->ns_pid_at), p->apply_at.file ? p->apply_at.file : "?", p->apply_at.line);
+		    where(&p->ns_pid_at), p->apply_at.file ? p->apply_at.file : "?", p->apply_at.line);
 	ns->pid = true;
 	if (p->proc == TRI_YES) {
 		if (p->ns_mount == TRI_NO)
 			die(EXIT_HARDEN, "%s[filesystem] proc = yes: needs a mount namespace, and mount = no",
-			    at(&p->proc_at));
+			    where(&p->proc_at));
 		if (!(ns->flags & CLONE_NEWNS))
 			ns->why = &p->proc_at;
 		ns->flags |= CLONE_NEWNS;
@@ -242,11 +234,11 @@ void ns_plan_build(struct plan *pl, const struct policy *p)
 
 	memset(&ns, 0, sizeof(ns));
 	if (p->hostname && p->ns_uts != TRI_YES)
-		die(EXIT_HARDEN, "%s[namespaces] hostname = %s: needs uts = yes", at(&p->hostname_at),
+		die(EXIT_HARDEN, "%s[namespaces] hostname = %s: needs uts = yes", where(&p->hostname_at),
 		    p->hostname);
 	if (mkey && p->ns_mount == TRI_NO)
 		die(EXIT_HARDEN, "%s[namespaces] mount = no: the [filesystem] jail needs a mount namespace",
-		    at(&p->ns_mount_at));
+		    where(&p->ns_mount_at));
 	if (p->ns_mount == TRI_YES || mkey)
 		ns.flags |= CLONE_NEWNS;
 	if (p->ns_net == TRI_YES)
@@ -267,7 +259,7 @@ void ns_plan_build(struct plan *pl, const struct policy *p)
 		    "%s[namespaces] pid = yes: this caller may not create the namespace without "
 		    "CAP_SYS_ADMIN "
 		    "(hint: set user = yes)",
-		    at(&p->ns_pid_at));
+		    where(&p->ns_pid_at));
 	/* Without a user namespace each unshare needs CAP_SYS_ADMIN here. */
 	if (!ns.user && ns.flags && !ns_has_cap(CAP_SYS_ADMIN)) {
 		const struct origin *o = &p->ns_net_at;
@@ -283,11 +275,11 @@ void ns_plan_build(struct plan *pl, const struct policy *p)
 			die(EXIT_HARDEN,
 			    "%s[filesystem] %s: needs a mount namespace, which this caller may not create "
 			    "without CAP_SYS_ADMIN (hint: set [namespaces] user = yes)",
-			    at(mkey), mname);
+			    where(mkey), mname);
 		die(EXIT_HARDEN,
 		    "%s[namespaces] %s = yes: this caller may not create the namespace without CAP_SYS_ADMIN "
 		    "(hint: set user = yes)",
-		    at(o), what);
+		    where(o), what);
 	}
 	pl->ns = &ns;
 }
@@ -373,8 +365,8 @@ static _Noreturn void fail_ns(const struct origin *o, int err, const char *fmt, 
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (err)
-		die(EXIT_HARDEN, "namespaces: %s%s: %s", at(o), what, strerror(err));
-	die(EXIT_HARDEN, "namespaces: %s%s", at(o), what);
+		die(EXIT_HARDEN, "namespaces: %s%s: %s", where(o), what, strerror(err));
+	die(EXIT_HARDEN, "namespaces: %s%s", where(o), what);
 }
 
 /* The inode of /proc/self/ns/@name: a new namespace has a new one. */

@@ -38,12 +38,13 @@ extern char **environ;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* "FILE:LINE: " for a setting, or "" when it has no origin. */
-static const char *where(const struct origin *o)
+/* "FILE:LINE: " for a setting, or "" when it has no origin (one static
+ * buffer: one use per message). Every control's plan and apply use it. */
+const char *where(const struct origin *o)
 {
 	static char buf[600];
 
-	if (!o->file)
+	if (!o || !o->file)
 		return "";
 	snprintf(buf, sizeof(buf), "%s:%d: ", o->file, o->line);
 	return buf;

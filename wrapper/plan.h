@@ -102,6 +102,9 @@ size_t plan_allowed(const struct plan *pl);
 /* Expand a list of syscall names and @sets into numbers (true = member). */
 void plan_expand(const struct strlist *items, bool member[FILTER_NR_MAX]);
 
+/* "FILE:LINE: " of a setting, "" without one: for every control's messages. */
+const char *where(const struct origin *o);
+
 /* Apply every step in order and exec; returns only on failure paths that
  * exit. */
 _Noreturn void apply_all(struct plan *plan);

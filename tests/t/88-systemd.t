@@ -129,10 +129,7 @@ is "$(res hx-bad.restarts)" 0 "bad policy: RestartPreventExitStatus=125 keeps sy
 
 # The docs show exactly these units and policies.
 for f in "$ex"/*.service "$ex"/*.socket "$ex"/*.ini; do
-	block=$(awk -v name="${f##*/}" '
-		/^```/ { if (inblock) { inblock = 0; if (found) exit } else { inblock = 1; first = 1 }; next }
-		inblock && first { first = 0; if ($0 ~ ("^[#;] ([^ ]*/)?" name "[: ]")) found = 1 }
-		inblock && found { print }' "$TOP/docs/systemd.md")
+	block=$(doc_block "$TOP/docs/systemd.md" "${f##*/}")
 	if [ "$block" = "$(cat "$f")" ]; then
 		pass "docs/systemd.md shows ${f##*/} as tested"
 	else

@@ -102,10 +102,7 @@ is "$("${P[@]}" inspect --format '{{.State.Status}} {{.State.ExitCode}}' harden-
 
 # The docs show exactly this Dockerfile and policy.
 for f in "$ex/Dockerfile" "$ex/app.ini" "$ex/pod.yaml"; do
-	block=$(awk -v name="${f##*/}" '
-		/^```/ { if (inblock) { inblock = 0; if (found) exit } else { inblock = 1; first = 1 }; next }
-		inblock && first { first = 0; if ($0 ~ ("^[#;] ([^ ]*/)?" name "[: ]")) found = 1 }
-		inblock && found { print }' "$TOP/docs/docker.md")
+	block=$(doc_block "$TOP/docs/docker.md" "${f##*/}")
 	if [ "$block" = "$(cat "$f")" ]; then
 		pass "docs/docker.md shows ${f##*/} as tested"
 	else
