@@ -30,7 +30,7 @@ for f in "${fixtures[@]}"; do
 done
 
 FUZZER=$TOP/build/fuzz/fuzz_policy
-if [ -x "$FUZZER" ] && [ ${#fixtures[@]} -gt 0 ]; then
+if [ -x "$FUZZER" ]; then
 	out=$("$FUZZER" "$FIX"/*.ini "$TOP"/conf/*.ini "$TOP"/conf/*/*.ini 2>&1)
 	rc=$?
 	is "$rc" 0 "the fuzz harness's property checks pass on every fixture and shipped policy"
