@@ -570,6 +570,7 @@ void ns_apply_pid(const struct plan *pl)
 	}
 	if (unshare(CLONE_NEWPID))
 		fail(o, errno, "[namespaces] pid = yes: unshare");
+	sup_pid_namespace();
 	/* Read back: the namespace for children is no longer this one's.
 	 * Until its pid 1 exists the kernel shows none (ENOENT), which is
 	 * as good a proof; the init checks it is pid 1 as well. */

@@ -54,6 +54,10 @@ struct sup_hook {
 	int (*prefork)(void *arg);
 };
 
+/* The service's side is born in a new pid namespace (unshared before
+ * sup_start): the supervisor then ends with _exit (see finish()). */
+void sup_pid_namespace(void);
+
 /* A control needs the supervisor; @why names it in the log. */
 void sup_require(const char *why);
 bool sup_required(void);
