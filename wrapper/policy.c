@@ -187,6 +187,9 @@ struct key {
 	size_t off; /* offset of the setting's origin in struct policy */
 	size_t val; /* offset of its value */
 	int arg;    /* key-specific: resource, etc. */
+	/* For a list whose items are each checked (set_checked): says what
+	 * is wrong with one item. */
+	int (*valid)(struct loader *l, const struct key *k, const char *item);
 };
 
 #define AT(field) offsetof(struct policy, field##_at), offsetof(struct policy, field)
@@ -265,6 +268,11 @@ static int set_checked_list(struct loader *l, const struct key *k, const char *v
 	return rc;
 }
 
+static int set_checked(struct loader *l, const struct key *k, const char *v, int cont)
+{
+	return set_checked_list(l, k, v, cont, k->valid);
+}
+
 static int valid_env_keep(struct loader *l, const struct key *k, const char *item)
 {
 	(void)k;
@@ -294,21 +302,6 @@ static int valid_fd(struct loader *l, const struct key *k, const char *item)
 		return 0;
 	fail(l, "[exec] pass_fds: %s: expected a descriptor number from 3 to 65535", item);
 	return -1;
-}
-
-static int set_env_keep(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_env_keep);
-}
-
-static int set_env_set(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_env_set);
-}
-
-static int set_pass_fds(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_fd);
 }
 
 static int set_umask(struct loader *l, const struct key *k, const char *v, int cont)
@@ -551,11 +544,6 @@ static int valid_syscall_item(struct loader *l, const struct key *k, const char 
 	return 0;
 }
 
-static int set_syscalls(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_syscall_item);
-}
-
 static int set_action(struct loader *l, const struct key *k, const char *v, int cont)
 {
 	(void)k;
@@ -651,11 +639,6 @@ static int valid_argument(struct loader *l, const struct key *k, const char *ite
 	return 0;
 }
 
-static int set_arguments(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_argument);
-}
-
 static int set_log_format(struct loader *l, const struct key *k, const char *v, int cont)
 {
 	(void)k;
@@ -744,21 +727,6 @@ static int valid_tmpfs(struct loader *l, const struct key *k, const char *item)
 	return -1;
 }
 
-static int set_jail_paths(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_jail_path);
-}
-
-static int set_binds(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_bind);
-}
-
-static int set_tmpfs(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_tmpfs);
-}
-
 /* uid_map / gid_map: each line INSIDE OUTSIDE COUNT, as user_namespaces(7). */
 static int set_idmap(struct loader *l, const struct key *k, const char *v, int cont)
 {
@@ -812,11 +780,6 @@ static int valid_ll_path(struct loader *l, const struct key *k, const char *item
 		return 0;
 	fail(l, "[landlock] %s: %s: expected an absolute path", k->name, item);
 	return -1;
-}
-
-static int set_ll_paths(struct loader *l, const struct key *k, const char *v, int cont)
-{
-	return set_checked_list(l, k, v, cont, valid_ll_path);
 }
 
 static int valid_ll_port(struct loader *l, const struct key *k, const char *item)
@@ -927,81 +890,81 @@ bad:
 }
 
 static const struct key keys[] = {
-    {"policy", "include", set_include, 0, 0, 0, 0},
-    {"exec", "env", set_env, 0, AT(env), 0},
-    {"exec", "env_keep", set_env_keep, 1, AT(env_keep), 0},
-    {"exec", "env_set", set_env_set, 1, AT(env_set), 0},
-    {"exec", "pass_fds", set_pass_fds, 1, AT(pass_fds), 0},
-    {"exec", "umask", set_umask, 0, AT(umask), 0},
-    {"exec", "no_new_privs", set_tri, 0, AT(no_new_privs), 0},
-    {"exec", "setsid", set_tri, 0, AT(setsid), 1},
-    {"exec", "stdin", set_stdin, 0, AT(stdin_null), 0},
-    {"exec", "die_with_parent", set_tri, 0, AT(die_with_parent), 0},
-    {"identity", "user", set_string, 0, AT(user), 0},
-    {"identity", "group", set_string, 0, AT(group), 0},
-    {"identity", "supplementary_groups", set_groups, 1, AT(groups), 0},
-    {"capabilities", "keep", set_caps, 1, AT(caps_keep), 0},
-    {"capabilities", "bound", set_caps, 1, AT(caps_bound), 0},
-    {"seccomp", "allow", set_syscalls, 1, AT(allow), 0},
-    {"seccomp", "deny", set_syscalls, 1, AT(deny), 0},
-    {"seccomp", "action", set_action, 0, AT(action), 0},
-    {"seccomp", "apply", set_apply, 0, AT(apply), 0},
-    {"seccomp", "deadline", set_deadline, 0, AT(deadline_ms), 0},
-    {"seccomp", "early_deny", set_syscalls, 1, AT(early_deny), 0},
-    {"seccomp", "address_families", set_families, 1, AT(families), 0},
-    {"seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0},
-    {"seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0},
-    {"seccomp", "restrict_namespaces", set_tri, 0, AT(restrict_namespaces), 0},
-    {"seccomp", "ioctl", set_arguments, 1, AT(ioctls), ARG_IOCTL},
-    {"seccomp", "prctl", set_arguments, 1, AT(prctls), ARG_PRCTL},
-    {"seccomp", "socket_types", set_arguments, 1, AT(socket_types), ARG_SOCKET_TYPE},
-    {"seccomp", "clone_flags", set_arguments, 1, AT(clone_flags), ARG_CLONE_FLAG},
-    {"filesystem", "chroot", set_string, 0, AT(chroot), 1},
-    {"filesystem", "workdir", set_string, 0, AT(workdir), 1},
-    {"namespaces", "net", set_tri, 0, AT(ns_net), 0},
-    {"namespaces", "ipc", set_tri, 0, AT(ns_ipc), 0},
-    {"namespaces", "uts", set_tri, 0, AT(ns_uts), 0},
-    {"namespaces", "hostname", set_hostname, 0, AT(hostname), 0},
-    {"namespaces", "cgroup", set_tri, 0, AT(ns_cgroup), 0},
-    {"namespaces", "mount", set_tri, 0, AT(ns_mount), 0},
-    {"namespaces", "user", set_tri, 0, AT(ns_user), 0},
-    {"namespaces", "pid", set_tri, 0, AT(ns_pid), 0},
-    {"filesystem", "proc", set_tri, 0, AT(proc), 0},
-    {"namespaces", "uid_map", set_idmap, 1, AT(uid_map), 0},
-    {"namespaces", "gid_map", set_idmap, 1, AT(gid_map), 0},
-    {"filesystem", "root", set_root, 0, AT(root), 0},
-    {"filesystem", "bind_ro", set_binds, 1, AT(bind_ro), 0},
-    {"filesystem", "bind_rw", set_binds, 1, AT(bind_rw), 0},
-    {"filesystem", "tmpfs", set_tmpfs, 1, AT(tmpfs), 0},
-    {"filesystem", "read_only", set_jail_paths, 1, AT(read_only), 0},
-    {"filesystem", "read_write", set_jail_paths, 1, AT(read_write), 0},
-    {"filesystem", "inaccessible", set_jail_paths, 1, AT(inaccessible), 0},
-    {"filesystem", "noexec", set_jail_paths, 1, AT(noexec), 0},
-    {"filesystem", "exec", set_jail_paths, 1, AT(exec_paths), 0},
-    {"filesystem", "private_tmp", set_tri, 0, AT(private_tmp), 0},
-    {"filesystem", "private_dev", set_tri, 0, AT(private_dev), 0},
-    {"filesystem", "protect_kernel", set_tri, 0, AT(protect_kernel), 0},
-    {"landlock", "read", set_ll_paths, 1, AT(ll_read), 0},
-    {"landlock", "write", set_ll_paths, 1, AT(ll_write), 0},
-    {"landlock", "exec", set_ll_paths, 1, AT(ll_exec), 0},
-    {"landlock", "refer", set_ll_paths, 1, AT(ll_refer), 0},
-    {"landlock", "ioctl_dev", set_ll_paths, 1, AT(ll_ioctl_dev), 0},
-    {"landlock", "tcp_bind", set_ll_ports, 1, AT(ll_tcp_bind), 0},
-    {"landlock", "tcp_connect", set_ll_ports, 1, AT(ll_tcp_connect), 0},
-    {"landlock", "scope", set_ll_scope, 1, AT(ll_scope), 0},
-    {"landlock", "best_effort", set_tri, 0, AT(ll_best_effort), 0},
-    {"landlock", "log", set_tri, 0, AT(ll_log), 0},
-    {"landlock", "domain", set_tri, 0, AT(ll_domain), 0},
-    {"cgroup", "memory_max", set_cg_size, 0, AT(cg_memory_max), 0},
-    {"cgroup", "memory_high", set_cg_size, 0, AT(cg_memory_high), 0},
-    {"cgroup", "memory_swap_max", set_cg_size, 0, AT(cg_memory_swap_max), 0},
-    {"cgroup", "cpu_max", set_cg_cpu_max, 0, AT(cg_cpu_quota), 0},
-    {"cgroup", "cpu_weight", set_cg_count, 0, AT(cg_cpu_weight), 10000},
-    {"cgroup", "pids_max", set_cg_count, 0, AT(cg_pids_max), 4194304},
-    {"log", "format", set_log_format, 0, AT(log_format), 0},
-    {"log", "target", set_log_target, 0, AT(log_target), 1},
-    {"log", "kernel", set_tri, 0, AT(log_kernel), 0},
-    {"log", "violations", set_tri, 0, AT(log_violations), 0},
+    {"policy", "include", set_include, 0, 0, 0, 0, NULL},
+    {"exec", "env", set_env, 0, AT(env), 0, NULL},
+    {"exec", "env_keep", set_checked, 1, AT(env_keep), 0, valid_env_keep},
+    {"exec", "env_set", set_checked, 1, AT(env_set), 0, valid_env_set},
+    {"exec", "pass_fds", set_checked, 1, AT(pass_fds), 0, valid_fd},
+    {"exec", "umask", set_umask, 0, AT(umask), 0, NULL},
+    {"exec", "no_new_privs", set_tri, 0, AT(no_new_privs), 0, NULL},
+    {"exec", "setsid", set_tri, 0, AT(setsid), 1, NULL},
+    {"exec", "stdin", set_stdin, 0, AT(stdin_null), 0, NULL},
+    {"exec", "die_with_parent", set_tri, 0, AT(die_with_parent), 0, NULL},
+    {"identity", "user", set_string, 0, AT(user), 0, NULL},
+    {"identity", "group", set_string, 0, AT(group), 0, NULL},
+    {"identity", "supplementary_groups", set_groups, 1, AT(groups), 0, NULL},
+    {"capabilities", "keep", set_caps, 1, AT(caps_keep), 0, NULL},
+    {"capabilities", "bound", set_caps, 1, AT(caps_bound), 0, NULL},
+    {"seccomp", "allow", set_checked, 1, AT(allow), 0, valid_syscall_item},
+    {"seccomp", "deny", set_checked, 1, AT(deny), 0, valid_syscall_item},
+    {"seccomp", "action", set_action, 0, AT(action), 0, NULL},
+    {"seccomp", "apply", set_apply, 0, AT(apply), 0, NULL},
+    {"seccomp", "deadline", set_deadline, 0, AT(deadline_ms), 0, NULL},
+    {"seccomp", "early_deny", set_checked, 1, AT(early_deny), 0, valid_syscall_item},
+    {"seccomp", "address_families", set_families, 1, AT(families), 0, NULL},
+    {"seccomp", "memory_deny_write_execute", set_tri, 0, AT(mdwe), 0, NULL},
+    {"seccomp", "lock_personality", set_tri, 0, AT(lock_personality), 0, NULL},
+    {"seccomp", "restrict_namespaces", set_tri, 0, AT(restrict_namespaces), 0, NULL},
+    {"seccomp", "ioctl", set_checked, 1, AT(ioctls), ARG_IOCTL, valid_argument},
+    {"seccomp", "prctl", set_checked, 1, AT(prctls), ARG_PRCTL, valid_argument},
+    {"seccomp", "socket_types", set_checked, 1, AT(socket_types), ARG_SOCKET_TYPE, valid_argument},
+    {"seccomp", "clone_flags", set_checked, 1, AT(clone_flags), ARG_CLONE_FLAG, valid_argument},
+    {"filesystem", "chroot", set_string, 0, AT(chroot), 1, NULL},
+    {"filesystem", "workdir", set_string, 0, AT(workdir), 1, NULL},
+    {"namespaces", "net", set_tri, 0, AT(ns_net), 0, NULL},
+    {"namespaces", "ipc", set_tri, 0, AT(ns_ipc), 0, NULL},
+    {"namespaces", "uts", set_tri, 0, AT(ns_uts), 0, NULL},
+    {"namespaces", "hostname", set_hostname, 0, AT(hostname), 0, NULL},
+    {"namespaces", "cgroup", set_tri, 0, AT(ns_cgroup), 0, NULL},
+    {"namespaces", "mount", set_tri, 0, AT(ns_mount), 0, NULL},
+    {"namespaces", "user", set_tri, 0, AT(ns_user), 0, NULL},
+    {"namespaces", "pid", set_tri, 0, AT(ns_pid), 0, NULL},
+    {"filesystem", "proc", set_tri, 0, AT(proc), 0, NULL},
+    {"namespaces", "uid_map", set_idmap, 1, AT(uid_map), 0, NULL},
+    {"namespaces", "gid_map", set_idmap, 1, AT(gid_map), 0, NULL},
+    {"filesystem", "root", set_root, 0, AT(root), 0, NULL},
+    {"filesystem", "bind_ro", set_checked, 1, AT(bind_ro), 0, valid_bind},
+    {"filesystem", "bind_rw", set_checked, 1, AT(bind_rw), 0, valid_bind},
+    {"filesystem", "tmpfs", set_checked, 1, AT(tmpfs), 0, valid_tmpfs},
+    {"filesystem", "read_only", set_checked, 1, AT(read_only), 0, valid_jail_path},
+    {"filesystem", "read_write", set_checked, 1, AT(read_write), 0, valid_jail_path},
+    {"filesystem", "inaccessible", set_checked, 1, AT(inaccessible), 0, valid_jail_path},
+    {"filesystem", "noexec", set_checked, 1, AT(noexec), 0, valid_jail_path},
+    {"filesystem", "exec", set_checked, 1, AT(exec_paths), 0, valid_jail_path},
+    {"filesystem", "private_tmp", set_tri, 0, AT(private_tmp), 0, NULL},
+    {"filesystem", "private_dev", set_tri, 0, AT(private_dev), 0, NULL},
+    {"filesystem", "protect_kernel", set_tri, 0, AT(protect_kernel), 0, NULL},
+    {"landlock", "read", set_checked, 1, AT(ll_read), 0, valid_ll_path},
+    {"landlock", "write", set_checked, 1, AT(ll_write), 0, valid_ll_path},
+    {"landlock", "exec", set_checked, 1, AT(ll_exec), 0, valid_ll_path},
+    {"landlock", "refer", set_checked, 1, AT(ll_refer), 0, valid_ll_path},
+    {"landlock", "ioctl_dev", set_checked, 1, AT(ll_ioctl_dev), 0, valid_ll_path},
+    {"landlock", "tcp_bind", set_ll_ports, 1, AT(ll_tcp_bind), 0, NULL},
+    {"landlock", "tcp_connect", set_ll_ports, 1, AT(ll_tcp_connect), 0, NULL},
+    {"landlock", "scope", set_ll_scope, 1, AT(ll_scope), 0, NULL},
+    {"landlock", "best_effort", set_tri, 0, AT(ll_best_effort), 0, NULL},
+    {"landlock", "log", set_tri, 0, AT(ll_log), 0, NULL},
+    {"landlock", "domain", set_tri, 0, AT(ll_domain), 0, NULL},
+    {"cgroup", "memory_max", set_cg_size, 0, AT(cg_memory_max), 0, NULL},
+    {"cgroup", "memory_high", set_cg_size, 0, AT(cg_memory_high), 0, NULL},
+    {"cgroup", "memory_swap_max", set_cg_size, 0, AT(cg_memory_swap_max), 0, NULL},
+    {"cgroup", "cpu_max", set_cg_cpu_max, 0, AT(cg_cpu_quota), 0, NULL},
+    {"cgroup", "cpu_weight", set_cg_count, 0, AT(cg_cpu_weight), 10000, NULL},
+    {"cgroup", "pids_max", set_cg_count, 0, AT(cg_pids_max), 4194304, NULL},
+    {"log", "format", set_log_format, 0, AT(log_format), 0, NULL},
+    {"log", "target", set_log_target, 0, AT(log_target), 1, NULL},
+    {"log", "kernel", set_tri, 0, AT(log_kernel), 0, NULL},
+    {"log", "violations", set_tri, 0, AT(log_violations), 0, NULL},
 };
 
 static const char *const sections[] = {
@@ -1095,7 +1058,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		fail(l, "%s: key outside any section", name);
 		return 0;
 	}
-	static struct key limit_key = {"limits", NULL, set_limit, 0, 0, 0, 0};
+	static struct key limit_key = {"limits", NULL, set_limit, 0, 0, 0, 0, NULL};
 
 	/*
 	 * `KEY += ITEMS` adds to a list an included file gave (inih reads the
