@@ -108,6 +108,35 @@ like "$out" "out: before: errno EFAULT" "learned policy: umount2 allowed before 
 unlike "$out" "out: after:" "learned policy: umount2 after the trigger never returned"
 like "$out" "violation: syscall umount2" "learned policy: umount2 after the trigger is a reported violation"
 
+# ---- a real program: python3 http.server, threads made after the trigger ----
+drive_http() { # HARDEN-ARGS...: GET / on port 80 in a network namespace, then SIGTERM
+	out=$(timeout -k 5 60 unshare --net sh -c 'ip link set lo up && exec "$@"' _ \
+		"$PY" "$DRIVE" http 80 -- "$@" 2>&1)
+}
+W=$T/web-learned.ini
+drive_http "$H" learn "$POL" -o "$W" -- "$PY" -m http.server 80 --bind 127.0.0.1 --directory /usr/share/doc
+like "$out" "http: 200" "http.server learning: served on port 80"
+threads_all "$HARD" "http.server learning: hardened at its trigger"
+is "$(printf '%s\n' "$out" | sed -n 's/^status: //p')" 143 "http.server learning: SIGTERM passed on, 128+15"
+has allow "$W" accept4 "http.server: accept4 after the trigger"
+has allow "$W" clone "http.server: clone for its threads (clone3 is answered ENOSYS after the trigger)"
+lacks allow "$W" bind "http.server: no bind (before the trigger only)"
+web_pol=$(policy web-run <<X
+[policy]
+include = ${W##*/}
+[identity]
+user = nobody
+[seccomp]
+action = kill
+apply = listen
+X
+)
+drive_http "$H" "$web_pol" "$PY" -m http.server 80 --bind 127.0.0.1 --directory /usr/share/doc
+like "$out" "http: 200" "http.server under the learned policy: serves"
+threads_all "$HARD" "http.server under the learned policy: nobody, no capabilities, Seccomp=2"
+is "$(printf '%s\n' "$out" | sed -n 's/^status: //p')" 143 "http.server under the learned policy: ends by SIGTERM, not SIGSYS"
+unlike "$out" "violation" "http.server under the learned policy: no violation"
+
 # ---- a second run merges: allow adds up, early_deny keeps only what neither made ----
 drive 80 "$H" learn "$POL" -o "$L" -- "$LS" 80 --early $NR_SWAPOFF
 is "$(printf '%s\n' "$out" | sed -n 's/^status: //p')" 0 "second learning run: exit 0"
