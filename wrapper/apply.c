@@ -530,10 +530,11 @@ static void apply_seccomp(const struct plan *pl)
 	 * to take with pidfd_getfd while this process waits in execve. */
 	/* A late policy's early filter logs its refusals in the kernel's audit
 	 * record, as the shim's late filter does (the shim does not report
-	 * what the early filter refuses). */
+	 * what the early filter refuses). Not learn's reporting filter: it
+	 * would audit every call. */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		    pl->filter_flags | (pl->learn || pl->violations ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
-			(pl->late ? SECCOMP_FILTER_FLAG_LOG : 0),
+			(pl->late && !pl->learn ? SECCOMP_FILTER_FLAG_LOG : 0),
 		    &prog) < 0)
 		fail("seccomp", o, "load the filter%s",
 		     errno == EINVAL ? " (hint: a kernel built with CONFIG_SECCOMP_FILTER)" : "");
