@@ -53,6 +53,9 @@ verified() {
 	if [ "${n:-0}" -gt 0 ] && [ "$n" = "$m" ]; then pass "$1: verify of the profile holds on each of its $n processes"; else
 		fail "$1: verify of the profile holds on each process" "$(printf '%s\n' "$out" | grep -E '^(verify|processes):')"; fi
 }
+# jailed NAME: the profile's isolation keys, live in the daemon: a read-only
+# root, an IPC namespace and a cgroup of harden-exec's own.
+jailed() { is "$(printf '%s\n' "$out" | sed -n 's/^jail: //p')" "root ro, ipc own, cgroup harden-exec" "$1: read-only root, IPC namespace and cgroup of the profile"; }
 ids() { printf 'Uid=%s %s %s %s Gid=%s %s %s %s' "$1" "$1" "$1" "$1" "$2" "$2" "$2" "$2"; }
 NOCAPS='CapInh=0{16} CapPrm=0{16} CapEff=0{16} CapAmb=0{16} NoNewPrivs=1 Seccomp=2'
 
@@ -76,6 +79,7 @@ if [ -x /usr/sbin/nginx ] && [ -f /etc/nginx/nginx.conf ] && command -v curl >/d
 	like "$(printf '%s\n' "$out" | grep -c '^thread: nginx')" "^[2-9]|^[1-9][0-9]" "nginx: a master and at least one worker"
 	common nginx 0
 	verified nginx
+	jailed nginx
 	audit_at_most nginx "$PROFILES/nginx-late.ini" 0.6
 
 	# P01 with a real daemon: nginx forks, its first process exits 0, and
@@ -113,22 +117,18 @@ if [ -x /usr/bin/redis-server ] && [ -f /etc/redis/redis.conf ] && command -v re
 	sed -e "s|^pidfile .*|pidfile $T/redis-data/redis.pid|" -e "s|^logfile .*|logfile $T/redis-data/redis.log|" \
 		-e "s|^dir .*|dir $T/redis-data|" /etc/redis/redis.conf >"$T/redis.conf"
 	chmod 0600 "$T/redis.conf"
-	p=$(policy redis <<'X'
-[identity]
-user = redis
-[seccomp]
-allow = @system-service
-action = kill
-apply = ready
-deadline = 3s
-X
-)
-	drive redis 6379 redis -- "$H" "$p" /usr/bin/redis-server "$T/redis.conf"
+	run_profile redis-server-late "$T/redis-data"
+	drive redis 6379 redis --settle 5.5 --verify "$RP" -- "$H" "$RP" /usr/bin/redis-server "$T/redis.conf"
 	is "$(printf '%s\n' "$out" | sed -n 's/^client1: //p')" "OK hardened" "redis: redis-cli set and get"
 	is "$(printf '%s\n' "$out" | sed -n 's/^client2: //p')" "OK hardened" "redis: and again after the deadline"
 	uid=$(id -u redis) gid=$(id -g redis)
 	every_thread "redis: every thread is redis, no capabilities, no_new_privs, filtered" "$(ids "$uid" "$gid") $NOCAPS"
 	common redis 0
+	verified redis
+	jailed redis
+	# The copy: the shipped file names /run/redis, which only an init
+	# script or systemd makes (a read_write path must exist to be audited).
+	audit_at_most redis "$RP" 0.6
 	like "$(cat "$T/redis-data/redis.log" 2>/dev/null)" "Ready to accept connections" "redis: it read its root-only config (its log is where that config says)"
 else
 	skip "redis is not installed: scripts/install-deps --daemons" "redis late mode"
@@ -136,23 +136,21 @@ fi
 
 # ---- memcached -u memcache: drops its privileges itself ----
 if [ -x /usr/bin/memcached ]; then
-	p=$(policy memcached <<'X'
-[identity]
-user = memcache
-[seccomp]
-allow = @system-service
-action = kill
-apply = ready
-deadline = 3s
-X
-)
-	# Debian's /etc/memcached.conf, as its systemd wrapper passes it (no -d, no log file).
-	drive memcached 11211 memcached -- "$H" "$p" /usr/bin/memcached -m 64 -p 11211 -u memcache -l 127.0.0.1
+	mkdir -p "$T/mc-run" && chown memcache: "$T/mc-run"
+	run_profile memcached-late "$T/mc-run"
+	# Debian's /etc/memcached.conf, as its systemd wrapper passes it (no -d,
+	# no log file), the pid file in $T.
+	drive memcached 11211 memcached --settle 5.5 --verify "$RP" -- "$H" "$RP" /usr/bin/memcached -m 64 -p 11211 \
+		-u memcache -l 127.0.0.1 -P "$T/mc-run/memcached.pid"
 	is "$(printf '%s\n' "$out" | sed -n 's/^client1: //p')" "STORED VALUE k 0 8 hardened END" "memcached: text protocol set and get"
 	is "$(printf '%s\n' "$out" | sed -n 's/^client2: //p')" "STORED VALUE k 0 8 hardened END" "memcached: and again after the deadline"
 	uid=$(id -u memcache) gid=$(id -g memcache)
 	every_thread "memcached: self-dropped to memcache, then filtered at its trigger" "$(ids "$uid" "$gid") $NOCAPS"
 	common memcached 0
+	verified memcached
+	jailed memcached
+	audit_at_most memcached "$PROFILES/memcached-late.ini" 0.6
+	is "$(stat -c %U "$T/mc-run/memcached.pid" 2>&1)" memcache "memcached: wrote its pid file (-P) as memcache, where the profile lets it"
 else
 	skip "memcached is not installed: scripts/install-deps --daemons" "memcached late mode"
 fi
@@ -181,4 +179,20 @@ X
 	common sshd "(0|255)" # sshd exits 0 or 255 on SIGTERM, depending on where the signal finds it
 else
 	skip "openssh-server is not installed: scripts/install-deps --daemons" "sshd late mode"
+fi
+
+# ---- python3 -m http.server on port 80: binds as root, serves as nobody ----
+if command -v curl >/dev/null; then
+	mkdir -p "$T/hs" && echo "hardened http.server page" >"$T/hs/index.html" && chmod -R a+rX "$T/hs"
+	run_profile http-server-late
+	drive http.server 80 http --settle 5.5 --verify "$RP" -- "$H" "$RP" "$PY" -m http.server 80 --directory "$T/hs"
+	is "$(printf '%s\n' "$out" | sed -n 's/^client1: //p')" "hardened http.server page" "http.server: curl gets the page on port 80"
+	is "$(printf '%s\n' "$out" | sed -n 's/^client2: //p')" "hardened http.server page" "http.server: and again after the deadline"
+	every_thread "http.server: every thread is nobody, no capabilities, no_new_privs, filtered" "$(ids 65534 65534) $NOCAPS"
+	common http.server 143 # python3 dies of the SIGTERM it does not handle: 128 + 15
+	verified http.server
+	jailed http.server
+	audit_at_most http.server "$PROFILES/http-server-late.ini" 0.6
+else
+	skip "curl is not installed: scripts/install-deps --daemons" "http.server late mode"
 fi
