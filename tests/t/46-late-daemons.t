@@ -159,6 +159,8 @@ else
 fi
 
 # ---- sshd -D: a key login ----
+# No late profile is shipped for sshd (openssh-server.ini says why): the
+# policy here shows the mechanism holds for a daemon that stays root.
 if [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; then
 	mkdir -m 0700 "$T/ssh"
 	ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/host" && ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/client"
