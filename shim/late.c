@@ -539,6 +539,107 @@ static size_t add_tree_of(pid_t pid, pid_t *out, size_t n, size_t max)
 	return n;
 }
 
+/* caps_zero for a value followed by the rest of the file. */
+static int caps_zero_in(const char *s)
+{
+	s += strspn(s, " \t");
+	return *s == '0' && (s[strspn(s, "0")] == '\n' || s[strspn(s, "0")] == '\0');
+}
+
+/* The file /proc/@pid/@name, NUL-terminated, in @buf; 0 if unreadable
+ * (errno from open(2) when it could not be opened). */
+static int read_proc(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	size_t have = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (have < size - 1) {
+		ssize_t n = read(fd, buf + have, size - 1 - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	close(fd);
+	buf[have] = '\0';
+	return have > 0;
+}
+
+/* The value of the "@key" line of a status file in @buf, or NULL. */
+static const char *status_value(const char *buf, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l)
+		if (!strncmp(l, key, n))
+			return l + n;
+	return NULL;
+}
+
+/* "Uid:\t33\t33\t33\t33": none of the four is 0. */
+static int ids_nonzero(const char *s)
+{
+	for (int i = 0; i < 4; i++) {
+		char *e;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(s, &e, 10);
+		if (e == s || errno || v == 0)
+			return 0;
+		s = e;
+	}
+	return 1;
+}
+
+/*
+ * kcmp needs ptrace read access to the other process, which a worker that
+ * dropped to an unprivileged user itself (nginx's) lacks on its
+ * neighbours: its master while root, or once its uid change (at its own
+ * trigger) made it not dumpable, and its sibling workers, not dumpable
+ * since their own setuid (issue 12: every first worker of nginx's died of
+ * the EPERM, hidden by the master forking new ones). A process that holds
+ * no privilege (no uid or gid 0, no capability in any set) cannot run our
+ * memory as root whether it shares it or not, and the supervisor still
+ * kills it at the deadline if it never gets the filter; nor can a zombie,
+ * which has no memory left. A root master reaches that state at its own
+ * trigger, moments later: wait for it up to 500 ms. Anything else still
+ * fails closed.
+ */
+static int holds_no_privilege(pid_t pid)
+{
+	static char buf[8192];
+	static const char *const keys[] = {"CapInh:", "CapPrm:", "CapEff:", "CapAmb:"};
+	const char *v, *state;
+
+	for (int wait = 0; wait < 500; wait++) {
+		struct timespec ms = {0, 1000000};
+		int ok = 0;
+
+		if (!read_proc(pid, "stat", buf, sizeof(buf)) && errno == ENOENT)
+			return 1; /* gone: it shares nothing any more */
+		if ((state = strrchr(buf, ')')) && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X'))
+			return 1;
+		if (read_proc(pid, "status", buf, sizeof(buf)))
+			ok = (v = status_value(buf, "Uid:")) && ids_nonzero(v) &&
+			     (v = status_value(buf, "Gid:")) && ids_nonzero(v);
+		for (size_t i = 0; ok && i < sizeof(keys) / sizeof(keys[0]); i++)
+			ok = (v = status_value(buf, keys[i])) && caps_zero_in(v);
+		if (ok)
+			return 1;
+		nanosleep(&ms, NULL);
+	}
+	return 0;
+}
+
 /*
  * A process made with clone(CLONE_VM) but without CLONE_THREAD shares our
  * memory but is no thread of ours: neither glibc's set*id broadcast nor
@@ -580,11 +681,16 @@ static void check_shared_vm(const struct handoff *h, int vfork_child)
 		}
 		if (r < 0 && errno == ESRCH)
 			continue;
-		if (r < 0)
-			fail(errno,
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EPERM && holds_no_privilege(pids[i]))
+				continue;
+			fail(e,
 			     "kcmp(KCMP_VM) with pid %d: cannot tell whether it shares this process's "
 			     "memory",
 			     (int)pids[i]);
+		}
 		if (r == 0) {
 			syscall(SYS_kill, pids[i], SIGKILL);
 			fail(0,

@@ -3,11 +3,13 @@
 # tests/t/46-late-daemons.t, inside the test's own network namespace:
 #
 #   daemon_drive.py --port P --client http|redis|memcached|ssh [--key FILE]
-#                   [--settle SECONDS] -- HARDEN-EXEC-COMMAND...
+#                   [--settle SECONDS] [--verify POLICY] -- HARDEN-EXEC-COMMAND...
 #
 # Waits until the port answers, asks the daemon with its real client, waits
 # past the late deadline, prints the state of every thread of every process
-# below harden-exec (its supervisor), asks again, stops the tree with
+# below harden-exec (its supervisor), runs `harden-exec verify POLICY PID`
+# on each of those processes (harden-exec: the command's first word),
+# prints how the first one is jailed, asks again, stops the tree with
 # SIGTERM to harden-exec and reports the status and what is left.
 # Every step is bounded in time. One "key: value" line per observation.
 import argparse, os, signal, socket, subprocess, sys, time
@@ -17,6 +19,7 @@ ap.add_argument("--port", type=int, required=True)
 ap.add_argument("--client", required=True)
 ap.add_argument("--key")
 ap.add_argument("--settle", type=float, default=3.5)
+ap.add_argument("--verify")
 ap.add_argument("cmd", nargs=argparse.REMAINDER)
 a = ap.parse_args()
 cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
@@ -113,6 +116,20 @@ print("client1:", client(), flush=True)
 time.sleep(a.settle)  # past the deadline: whatever was not hardened is gone now
 pids = states()
 print("processes:", len(pids))
+for pid in pids if a.verify else []:
+    try:
+        r = subprocess.run([cmd[0], "verify", a.verify, str(pid)], capture_output=True, text=True, timeout=10)
+        print(f"verify: {pid} exit {r.returncode} {' '.join((r.stdout + r.stderr).split())[:300]}")
+    except subprocess.TimeoutExpired:
+        print(f"verify: {pid} timed out")
+for pid in pids[:1]:  # the jail of the profile, seen in the daemon's first process
+    try:
+        root = [l.split()[5].split(",")[0] for l in open(f"/proc/{pid}/mountinfo") if l.split()[4] == "/"][-1]
+        ipc = "own" if os.readlink(f"/proc/{pid}/ns/ipc") != os.readlink("/proc/self/ns/ipc") else "host's"
+        cg = "harden-exec" if any("/harden-exec." in l for l in open(f"/proc/{pid}/cgroup")) else "none"
+        print(f"jail: root {root}, ipc {ipc}, cgroup {cg}")
+    except (OSError, IndexError) as e:
+        print(f"jail: ({e})")
 print("supervisor-alive:", "yes" if proc.poll() is None else "no (exit %s)" % proc.returncode)
 print("client2:", client(), flush=True)
 pids = set(pids) | set(tree(proc.pid))

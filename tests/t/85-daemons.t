@@ -9,8 +9,9 @@
 # A daemon that is not installed is skipped: scripts/install-deps --daemons.
 . "$(dirname "$0")/../lib.sh"
 need_root
+. "$TOP/tests/helpers/profiles.sh"
 
-P=$TOP/conf/profiles
+P=$PROFILES
 # The baseline as a file, for verify on the daemons that stay root under it.
 "$H" --print-baseline >"$T/baseline.ini"
 chmod 0644 "$T/baseline.ini"
@@ -78,38 +79,6 @@ verify_holds() {
 	else
 		fail "$1: verify holds on the live daemon" "$v"
 	fi
-}
-
-# audit_at_most NAME PROFILE RECORDED: the score may only get better.
-audit_at_most() {
-	local s
-	s=$("$H" audit "$2" | sed -n 's/.*: exposure \([0-9.]*\) of 10.0.*/\1/p')
-	if [ -n "$s" ] && awk -v s="$s" -v r="$3" 'BEGIN { exit !(s <= r) }'; then
-		pass "$1: audit exposure $s, recorded $3"
-	else
-		fail "$1: audit exposure no worse than recorded" "got:  '$s'" "want: <= $3"
-	fi
-}
-
-# run_profile NAME [RW-PATH...]: the shipped profile as the test runs it,
-# in $T/NAME.ini: its read_write line, and the same folders in [landlock]'s
-# write line, name the test's folders in $T instead of Debian's (paths in
-# /dev stay), and private_tmp is off, since $T itself is below /tmp; every
-# other line is the shipped file's. The path of the copy in $RP.
-run_profile() {
-	local n=$1
-	shift
-	RP=$T/$n.ini
-	awk -v rw="$*" '
-		/^read_write = / {
-			r = "read_write = " rw
-			for (i = 3; i <= NF; i++) if ($i ~ /^\/dev\//) r = r " " $i; else debian[$i] = 1
-			$0 = r
-		}
-		/^write = / { w = "write = " rw; for (i = 3; i <= NF; i++) if (!($i in debian)) w = w " " $i; $0 = w }
-		/^private_tmp = yes$/ { $0 = "private_tmp = no" }
-		{ print }' "$P/$n.ini" >"$RP"
-	chmod 0644 "$RP"
 }
 
 # jailed NAME PID [DEV-FS]: the profile's jail, seen in the live daemon: its

@@ -29,8 +29,9 @@ for p in "$TOP"/conf/profiles/*.ini; do
 	f=usr/share/harden-exec/profiles/$(basename "$p")
 	cmp -s "$p" "$T/stage/$f" && pass "installed $f" || fail "installed $f"
 done
-for p in nginx http-server; do
-	if [ "$p" = nginx ] && { ! [ -d /var/lib/nginx ] || ! [ -d /var/log/nginx ]; }; then
+# The late ones also find the installed shim (../lib/harden-exec/).
+for p in nginx http-server nginx-late http-server-late; do
+	if [ "${p%-late}" = nginx ] && { ! [ -d /var/lib/nginx ] || ! [ -d /var/log/nginx ]; }; then
 		skip "nginx's /var/lib/nginx or /var/log/nginx missing: scripts/install-deps --daemons" "installed profile $p.ini checks"
 		continue
 	fi
