@@ -418,6 +418,11 @@ void sup_pid_namespace(void)
 	pid_namespace = true;
 }
 
+pid_t sup_ns_init(void)
+{
+	return pid_namespace ? service : 0;
+}
+
 static _Noreturn void finish(const struct sup_state *s)
 {
 	int status = s->any_after && s->main_status == 0 ? s->last_status : s->main_status;

@@ -84,4 +84,8 @@ void sup_kill_tree(int sig);
 /* In the supervisor: the first child, the service (0 before the fork). */
 pid_t sup_service(void);
 
+/* In the supervisor: the pid namespace's init (the first child), which is
+ * harden-exec's own and never hardened; 0 without a pid namespace. */
+pid_t sup_ns_init(void);
+
 #endif
