@@ -627,6 +627,7 @@ static _Noreturn void init_loop(const struct plan *pl, pid_t svc, const sigset_t
 		close(pl->keep_fds[i]);
 	if (pl->handoff_fd >= 0)
 		close(pl->handoff_fd);
+	sup_notify_drop();
 	sfd = signalfd(-1, set, SFD_CLOEXEC);
 	if (sfd < 0) {
 		kill(svc, SIGKILL);
@@ -755,8 +756,10 @@ void ns_apply(struct plan *pl)
 		 * mounts by propagation, nor the host's reach in. */
 		if (k->flag == CLONE_NEWNS && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 			fail(o, errno, "[namespaces] mount: make / private");
-		if (k->flag == CLONE_NEWNET)
+		if (k->flag == CLONE_NEWNET) {
 			loopback_up(o);
+			sup_notify_netns(); /* NOTIFY_SOCKET's relay, reachable from here */
+		}
 		if (k->flag == CLONE_NEWUTS && p->hostname)
 			set_hostname(p);
 		n += (size_t)snprintf(detail + n, sizeof(detail) - n, "%s%s", n ? " " : "", key_name(k));

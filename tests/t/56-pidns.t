@@ -222,7 +222,7 @@ hardened() {
 HARD="Uid=65534 65534 65534 65534 CapEff=0000000000000000 Seccomp=2 NoNewPrivs=1"
 if ! unshare --net true 2>/dev/null || [ ! -x "$PY" ]; then
 	for d in "late pid+net: runs" "late pid+net: never-triggering child" "late pid+net: SIGTERM" \
-		"late pid+net: SIGKILL" "late pid+net: http.server"; do
+		"late pid+net: SIGKILL" "late pid+net: http.server" "notify across a network namespace"; do
 		skip "needs $PY and network namespaces" "$d"
 	done
 	is "$(ours)" "$mounts_before" "nothing left in the host's mountinfo"
@@ -375,5 +375,56 @@ is "$got|$(hardened "$svc" | sort -u)" "served by pid 2|$HARD" \
 kill -TERM "$hp"
 wait "$hp"
 is "$?:$(alive "$init" "$svc")" "143:0" "late pid+net: http.server stopped by SIGTERM, nothing left"
+
+# ---- sd_notify across a new network namespace ----
+# The relay's abstract socket is bound in the service's network namespace
+# and handed to the supervisor, which sends on from its own pid (the main
+# pid); MAINPID= lines are dropped, so the supervisor stays the main pid.
+cat >"$T/fakesd.py" <<'X'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+s.settimeout(20)
+open(sys.argv[1] + ".up", "w").close()
+for _ in range(2):
+    msg, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
+    pid = [struct.unpack("iII", d)[0] for lvl, t, d in anc if t == socket.SCM_CREDENTIALS][0]
+    print("notify:", msg.decode().replace("\n", "|"), "from", pid, flush=True)
+X
+cat >"$T/notifier.py" <<'X'
+import os, socket
+a = os.environ["NOTIFY_SOCKET"]
+print("service-socket:", a)
+print("pid:", os.getpid())
+print("ifaces:", " ".join(n for _, n in socket.if_nameindex()))
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+to = "\0" + a[1:] if a[0] == "@" else a
+s.sendto(b"MAINPID=%d" % os.getpid(), to)
+s.sendto(b"READY=1\nMAINPID=%d\nSTATUS=up" % os.getpid(), to)
+s.sendto(b"STATUS=done", to)
+X
+chmod 644 "$T/fakesd.py" "$T/notifier.py"
+npol=$(policy notifyns <<'X'
+[namespaces]
+pid = yes
+net = yes
+X
+)
+for p in "$npol" "$lpol"; do
+	what=exec
+	[ "$p" = "$lpol" ] && what=late
+	rm -f "$T/notify.sock" "$T/notify.sock.up"
+	"$PY" "$T/fakesd.py" "$T/notify.sock" >"$T/fakesd.out" 2>&1 &
+	fsd=$!
+	waitfile "$T/notify.sock.up" || true
+	out=$(NOTIFY_SOCKET=$T/notify.sock timeout 20 sh -c 'echo "sup: $$"; exec "$@"' _ "$LH" "$p" "$PY" "$T/notifier.py" 2>&1 </dev/null)
+	wait "$fsd"
+	sup=$(line sup)
+	is "$(line pid):$(line ifaces):$(line service-socket)" "2:lo:@harden-exec/notify/$sup" \
+		"notify, $what, pid+net: the service (pid 2, only lo) gets the supervisor's relay socket"
+	is "$(tr '\n' ' ' <"$T/fakesd.out")" "notify: READY=1|STATUS=up from $sup notify: STATUS=done from $sup " \
+		"notify, $what, pid+net: READY=1 crosses the network namespace and reaches the manager from the main pid, MAINPID= dropped"
+done
 
 is "$(ours)" "$mounts_before" "nothing left in the host's mountinfo"
