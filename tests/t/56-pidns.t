@@ -304,6 +304,14 @@ like "$err" "harden-exec: deadline: pid [0-9]+ \(python3\) did not reach its har
 ok_time=$([ "$took" -lt 15 ] && echo yes)
 is "$ok_time" yes "late pid+net: ended soon after the deadline (${took}s)"
 
+# The shim walks the tree from the init (pid 1 in the handoff) in the
+# namespace's /proc: a clone(CLONE_VM) helper made before the trigger is found.
+run "$LH" "$lpol" "$BUILD/tests/latetree" clonevm 8080
+is "$rc:$(line helper)" "125:3" "late pid+net: a process sharing the service's memory fails the late stage (125)"
+like "$err" "late stage: pid 3 shares this process's memory without being one of its threads" \
+	"late pid+net: the shim names the helper by its pid inside"
+unlike "$out" "after:" "late pid+net: the service never runs past its trigger"
+
 # SIGTERM, then SIGKILL, to harden-exec: nothing of the namespace is left.
 cat >"$T/forever.py" <<'X'
 import os, select, socket, sys, threading, time
@@ -334,6 +342,8 @@ for sig in TERM KILL; do
 			"late pid+net: seen from outside, every thread of the service (pid 2 inside) is hardened"
 		run "$LH" verify "$lpol" "$svc"
 		is "$rc" 0 "late pid+net: verify POLICY PID holds for the service ($out$err)"
+		sleep 2.5 # past the deadline: the init is not taken for the service's
+		is "$(alive "$init" "$svc")" 2 "late pid+net: past the deadline, the hardened service and the init still run"
 	fi
 	kill -"$sig" "$hp"
 	wait "$hp"
