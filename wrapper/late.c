@@ -7,6 +7,7 @@
  * reached its hardened state by the deadline.
  */
 #include "late.h"
+#include "ns.h"
 #include "../core/sysnames.h"
 #include "../core/handoff.h"
 #include "../core/log.h"
@@ -322,7 +323,9 @@ int late_handoff_create(const struct plan *pl)
 	h.names_count = count;
 	h.shim_path_len = (uint32_t)strlen(pl->shim_path);
 	h.expected_filters = pl->expected_filters;
-	h.supervisor = (uint32_t)getpid(); /* sup_start() forks the service from here */
+	/* sup_start() forks the service from here; in a pid namespace the
+	 * root of its tree is the init, pid 1 as the service sees it. */
+	h.supervisor = pl->ns && pl->ns->pid ? 1 : (uint32_t)getpid();
 	size =
 	    sizeof(h) + h.ngroups * 4 + h.bpf_len * sizeof(struct sock_filter) + names_len + h.shim_path_len;
 	size = (size + 3) & ~(size_t)3;
@@ -564,7 +567,7 @@ static void deadline_kill(const struct plan *pl)
 			pid_t pid = dl.pids[i];
 			int pidfd;
 
-			if (hardened(pid, pl, why, sizeof(why)) != 0)
+			if (pid == sup_ns_init() || hardened(pid, pl, why, sizeof(why)) != 0)
 				continue;
 			left++;
 			/* Through a pidfd, checked again once held: no recycled pid is hit. */
@@ -608,8 +611,10 @@ static int deadline_tick(void *arg)
 	unsigned long long sum = 0;
 	bool all = n < TREE_MAX;
 
+	/* A pid namespace's init is harden-exec's, not the service's: it
+	 * stays as it is (and is killed from here with the tree if need be). */
 	for (size_t i = 0; i < n && all; i++) {
-		if (hardened(dl.pids[i], pl, why, sizeof(why)) == 0)
+		if (dl.pids[i] != sup_ns_init() && hardened(dl.pids[i], pl, why, sizeof(why)) == 0)
 			all = false;
 		sum += (unsigned long long)dl.pids[i] * 2654435761u;
 	}

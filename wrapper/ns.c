@@ -206,20 +206,30 @@ static void plan_pid(struct ns_plan *ns, const struct policy *p)
 		    where(&p->proc_at));
 	if (p->ns_pid != TRI_YES)
 		return;
-	/* The shim's handoff and deadline assume the supervisor's child
-	 * execs the service; under an init it is a grandchild. */
-	if (p->apply != APPLY_EXEC)
-		die(EXIT_HARDEN,
-		    "%s[namespaces] pid = yes: not with a late apply ([seccomp] apply at %s:%d); use apply = "
-		    "exec",
-		    where(&p->ns_pid_at), p->apply_at.file ? p->apply_at.file : "?", p->apply_at.line);
 	ns->pid = true;
-	if (p->proc == TRI_YES) {
+	/*
+	 * A late apply's shim finds the service's tree from the init's
+	 * children file, /proc/1/task/1/children (shim/late.c,
+	 * check_shared_vm): that must be the namespace's own /proc, since in
+	 * the host's pid 1 is another process and the pids are not the
+	 * service's. So a late apply makes one (and its mount namespace).
+	 */
+	if (p->apply != APPLY_EXEC && p->proc == TRI_NO)
+		die(EXIT_HARDEN,
+		    "%s[filesystem] proc = no: a late apply in a pid namespace needs the namespace's own "
+		    "/proc (the shim walks the service's tree there)",
+		    where(&p->proc_at));
+	if (p->apply != APPLY_EXEC && p->proc == TRI_UNSET && p->ns_mount == TRI_NO)
+		die(EXIT_HARDEN,
+		    "%s[namespaces] mount = no: a late apply in a pid namespace needs the namespace's own "
+		    "/proc, in a mount namespace",
+		    where(&p->ns_mount_at));
+	if (p->proc == TRI_YES || p->apply != APPLY_EXEC) {
 		if (p->ns_mount == TRI_NO)
 			die(EXIT_HARDEN, "%s[filesystem] proc = yes: needs a mount namespace, and mount = no",
 			    where(&p->proc_at));
 		if (!(ns->flags & CLONE_NEWNS))
-			ns->why = &p->proc_at;
+			ns->why = p->proc_at.file ? &p->proc_at : &p->ns_pid_at;
 		ns->flags |= CLONE_NEWNS;
 	}
 	ns->proc = p->proc == TRI_YES || (p->proc == TRI_UNSET && (ns->flags & CLONE_NEWNS));
@@ -612,9 +622,12 @@ static _Noreturn void init_loop(const struct plan *pl, pid_t svc, const sigset_t
 	int main_st = 0, last = 0;
 	int sfd;
 
-	/* The service's descriptors are its own. */
+	/* The service's descriptors are its own, the late handoff too. */
 	for (size_t i = 0; i < pl->nkeep; i++)
 		close(pl->keep_fds[i]);
+	if (pl->handoff_fd >= 0)
+		close(pl->handoff_fd);
+	sup_notify_drop();
 	sfd = signalfd(-1, set, SFD_CLOEXEC);
 	if (sfd < 0) {
 		kill(svc, SIGKILL);
@@ -743,8 +756,10 @@ void ns_apply(struct plan *pl)
 		 * mounts by propagation, nor the host's reach in. */
 		if (k->flag == CLONE_NEWNS && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 			fail(o, errno, "[namespaces] mount: make / private");
-		if (k->flag == CLONE_NEWNET)
+		if (k->flag == CLONE_NEWNET) {
 			loopback_up(o);
+			sup_notify_netns(); /* NOTIFY_SOCKET's relay, reachable from here */
+		}
 		if (k->flag == CLONE_NEWUTS && p->hostname)
 			set_hostname(p);
 		n += (size_t)snprintf(detail + n, sizeof(detail) - n, "%s%s", n ? " " : "", key_name(k));

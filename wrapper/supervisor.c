@@ -23,6 +23,7 @@
  */
 #include "supervisor.h"
 #include "../core/log.h"
+#include "ns.h"
 #include "plan.h"
 
 #include <dirent.h>
@@ -177,11 +178,20 @@ static char **env_entry(char **env, const char *name)
  * NotifyAccess=main (the default for Type=notify) refuses messages from
  * any other process. So the service gets a NOTIFY_SOCKET of the
  * supervisor's, and the supervisor sends on what arrives, descriptors
- * (FDSTORE=1) included, from its own pid. An abstract address: it lives
- * in the network namespace, so a service in a new one (pid/net isolation)
- * needs a path instead; that hook is left to it.
+ * (FDSTORE=1) included, from its own pid.
+ *
+ * An abstract address lives in a network namespace, and no path need be
+ * reachable in the service's jail. So when the service gets a new network
+ * namespace, it binds the same abstract name in it, right after the
+ * unshare (sup_notify_netns), and hands that socket to the supervisor
+ * over a socketpair made before the fork (SCM_RIGHTS). Only processes of
+ * the new namespace can reach it, and the supervisor still relays only
+ * what its own tree sends (from_tree). It sends on through its own socket,
+ * in its own namespace, where the manager's abstract address resolves.
  */
 static int notify_fd = -1;
+static int notify_in = -1;	      /* the socket in the service's network namespace */
+static int notify_pass[2] = {-1, -1}; /* how it reaches the supervisor */
 static struct sockaddr_un notify_to;
 static socklen_t notify_to_len;
 static char notify_env[sizeof(((struct sockaddr_un *)0)->sun_path) + 16];
@@ -216,6 +226,79 @@ static void notify_setup(struct plan *pl)
 	    setsockopt(notify_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
 		die(EXIT_HARDEN, "supervisor: notify relay: bind: %s", strerror(errno));
 	snprintf(notify_env, sizeof(notify_env), "NOTIFY_SOCKET=@%s", me.sun_path + 1);
+	if (pl->ns && (pl->ns->flags & CLONE_NEWNET) &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, notify_pass))
+		die(EXIT_HARDEN, "supervisor: notify relay: socketpair: %s", strerror(errno));
+}
+
+void sup_notify_netns(void)
+{
+	struct sockaddr_un me = {.sun_family = AF_UNIX};
+	const char *name = notify_env + sizeof("NOTIFY_SOCKET=@") - 1;
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr m = {.msg_iov = &(struct iovec){"n", 1},
+			   .msg_iovlen = 1,
+			   .msg_control = ctl.b,
+			   .msg_controllen = sizeof(ctl.b)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	size_t n = strlen(name);
+	int one = 1, fd;
+
+	if (notify_pass[1] < 0)
+		return;
+	memcpy(me.sun_path + 1, name, n);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    bind(fd, (struct sockaddr *)&me, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+		die(EXIT_HARDEN, "supervisor: notify relay in the new network namespace: bind @%s: %s", name,
+		    strerror(errno));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(notify_pass[1], &m, MSG_NOSIGNAL) != 1)
+		die(EXIT_HARDEN, "supervisor: notify relay: pass the socket to the supervisor: %s",
+		    strerror(errno));
+	close(fd);
+	sup_notify_drop();
+}
+
+void sup_notify_drop(void)
+{
+	if (notify_pass[1] >= 0)
+		close(notify_pass[1]);
+	notify_pass[1] = -1;
+}
+
+/* In the supervisor: the service's socket has come (or its side ended). */
+static void notify_take(void)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	char byte;
+	struct msghdr m = {.msg_iov = &(struct iovec){&byte, 1},
+			   .msg_iovlen = 1,
+			   .msg_control = ctl.b,
+			   .msg_controllen = sizeof(ctl.b)};
+	ssize_t r = recvmsg(notify_pass[0], &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int))) {
+		memcpy(&notify_in, CMSG_DATA(c), sizeof(int));
+		if (fcntl(notify_in, F_SETFL, O_NONBLOCK))
+			die(EXIT_HARDEN, "supervisor: notify relay: O_NONBLOCK: %s", strerror(errno));
+	}
+	close(notify_pass[0]); /* one socket, once */
+	notify_pass[0] = -1;
 }
 
 /* Only what the service's tree sends is passed on. */
@@ -230,7 +313,31 @@ static bool from_tree(pid_t pid)
 	return false;
 }
 
-static void notify_relay(void)
+/*
+ * Drop MAINPID= lines: the supervisor is the main process and stays it.
+ * A MAINPID naming the service would make the manager watch (and signal)
+ * a process below the supervisor, and NotifyAccess=main would then refuse
+ * the supervisor's own relay; in a pid namespace the number is not even
+ * the manager's. Returns the new length.
+ */
+static size_t drop_mainpid(char *buf, size_t len)
+{
+	size_t out = 0;
+
+	for (size_t at = 0; at < len;) {
+		char *nl = memchr(buf + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (buf + at)) + 1 : len - at;
+
+		if (n < 8 || memcmp(buf + at, "MAINPID=", 8)) {
+			memmove(buf + out, buf + at, n);
+			out += n;
+		}
+		at += n;
+	}
+	return out;
+}
+
+static void notify_relay(int from)
 {
 	char buf[4096];
 	union {
@@ -245,10 +352,11 @@ static void notify_relay(void)
 	struct ucred *cred = NULL;
 	ssize_t r;
 
-	while ((r = recvmsg(notify_fd, &m, MSG_CMSG_CLOEXEC)) >= 0) {
+	while ((r = recvmsg(from, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) >= 0) {
+		size_t len = drop_mainpid(buf, (size_t)r);
 		struct msghdr out = {.msg_name = &notify_to,
 				     .msg_namelen = notify_to_len,
-				     .msg_iov = &(struct iovec){buf, (size_t)r},
+				     .msg_iov = &(struct iovec){buf, len},
 				     .msg_iovlen = 1};
 
 		nfwd = 0;
@@ -263,7 +371,7 @@ static void notify_relay(void)
 				nfwd = c->cmsg_len;
 			}
 		}
-		if (cred && from_tree(cred->pid)) {
+		if (cred && from_tree(cred->pid) && (len || nfwd)) {
 			if (nfwd) {
 				out.msg_control = fwd;
 				out.msg_controllen = CMSG_SPACE(nfwd - CMSG_LEN(0));
@@ -317,6 +425,9 @@ static void child_side(struct plan *pl, pid_t sup, const sigset_t *old, int supf
 		close(notify_fd);
 		*env_entry(pl->envp, "NOTIFY_SOCKET") = notify_env;
 	}
+	if (notify_pass[0] >= 0)
+		close(notify_pass[0]);
+	notify_pass[0] = -1;
 }
 
 /* ---- the parent ---- */
@@ -418,6 +529,11 @@ void sup_pid_namespace(void)
 	pid_namespace = true;
 }
 
+pid_t sup_ns_init(void)
+{
+	return pid_namespace ? service : 0;
+}
+
 static _Noreturn void finish(const struct sup_state *s)
 {
 	int status = s->any_after && s->main_status == 0 ? s->last_status : s->main_status;
@@ -440,7 +556,7 @@ static _Noreturn void finish(const struct sup_state *s)
 
 static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 {
-	struct pollfd pfd[MAX_HOOKS + 2];
+	struct pollfd pfd[MAX_HOOKS + 4];
 	long long next[MAX_HOOKS] = {0};
 	bool ticking[MAX_HOOKS] = {false};
 	struct sup_state s = {0};
@@ -463,6 +579,9 @@ static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 		  required_by);
 	pfd[0] = (struct pollfd){sfd, POLLIN, 0};
 	pfd[nhooks + 1] = (struct pollfd){notify_fd, POLLIN, 0};
+	if (notify_pass[1] >= 0)
+		close(notify_pass[1]);
+	notify_pass[1] = -1;
 	for (size_t i = 0; i < nhooks; i++) {
 		if (hooks[i].started)
 			hooks[i].started(service, hooks[i].arg);
@@ -484,13 +603,19 @@ static _Noreturn void supervise(struct plan *pl, const sigset_t *set)
 			if (ticking[i] && (wait < 0 || next[i] - now < wait))
 				wait = next[i] - now;
 		}
-		if (poll(pfd, nhooks + 2, (int)wait) < 0 && errno != EINTR)
+		pfd[nhooks + 2] = (struct pollfd){notify_pass[0], POLLIN, 0};
+		pfd[nhooks + 3] = (struct pollfd){notify_in, POLLIN, 0};
+		if (poll(pfd, nhooks + 4, (int)wait) < 0 && errno != EINTR)
 			die(EXIT_HARDEN, "supervisor: poll: %s", strerror(errno));
 		for (size_t i = 0; i < nhooks; i++)
 			if (hooks[i].readable && pfd[i + 1].fd >= 0 && (pfd[i + 1].revents & POLLIN))
 				hooks[i].readable(pfd[i + 1].fd, hooks[i].arg);
 		if (notify_fd >= 0 && (pfd[nhooks + 1].revents & POLLIN))
-			notify_relay();
+			notify_relay(notify_fd);
+		if (notify_pass[0] >= 0 && pfd[nhooks + 2].revents)
+			notify_take(); /* and what it holds already, below */
+		if (notify_in >= 0)
+			notify_relay(notify_in);
 		while (read(sfd, &si, sizeof(si)) == sizeof(si))
 			if (si.ssi_signo != SIGCHLD)
 				forward(&si, &s);

@@ -84,4 +84,17 @@ void sup_kill_tree(int sig);
 /* In the supervisor: the first child, the service (0 before the fork). */
 pid_t sup_service(void);
 
+/* In the service, right after it unshared its network namespace: bind
+ * the notify relay's name there and hand the socket to the supervisor
+ * (nothing without a relay). Exits 125 on failure. */
+void sup_notify_netns(void);
+
+/* In a process of the service's side that will not unshare the network
+ * namespace (the pid namespace's init): close its end of that handover. */
+void sup_notify_drop(void);
+
+/* In the supervisor: the pid namespace's init (the first child), which is
+ * harden-exec's own and never hardened; 0 without a pid namespace. */
+pid_t sup_ns_init(void);
+
 #endif
