@@ -581,8 +581,8 @@ static void add_jail_rules(const struct landlock_plan *ll)
 		err = add_fd_rule(ll->ruleset_fd, r->access, fd);
 		close(fd);
 		if (err)
-			die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(r->at),
-			    r->key, r->path, strerror(err));
+			die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(r->at), r->key,
+			    r->path, strerror(err));
 	}
 }
 
