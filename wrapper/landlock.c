@@ -459,12 +459,15 @@ static int reaches_parent(const struct plan *pl)
 {
 	long rc;
 
-	if (pl->parent <= 1)
+	if (pl->parent <= 1) {
+		errno = ESRCH;
 		return -1;
+	}
 	rc = syscall(SYS_kcmp, getpid(), pl->parent, 0 /* KCMP_FILE */, 0, 0);
 	if (rc >= 0 || errno == EBADF)
 		return 1;
-	return errno == EPERM ? 0 : -1;
+	/* EACCES: another LSM (AppArmor, SELinux) refused it: out of reach too */
+	return errno == EPERM || errno == EACCES ? 0 : -1;
 }
 
 /* The rights of the rules on this inode: the kernel keeps a rule on the
@@ -537,12 +540,18 @@ static void read_back(const struct plan *pl)
 
 	/* Asked once, after: a parent still reachable means no domain,
 	 * whatever it was before (a parent out of reach already answers
-	 * EPERM, as the domain makes it); -1 (no kcmp, the parent gone)
-	 * says nothing. The same call before entering cost a start 2 us. */
-	if (ll->probe && reaches_parent(pl) == 1)
-		die(EXIT_HARDEN,
-		    "landlock: %sthe parent process is still reachable in ptrace mode: no domain",
-		    where(ll->at));
+	 * EPERM, as the domain makes it). No kcmp (ENOSYS) or no parent to
+	 * ask (ESRCH: gone, or outside our pid namespace) says nothing; any
+	 * other failure fails closed. The same call before entering cost a
+	 * start 2 us. */
+	if (ll->probe) {
+		int now = reaches_parent(pl);
+
+		if (now == 1 || (now < 0 && errno != ESRCH && errno != ENOSYS))
+			die(EXIT_HARDEN,
+			    "landlock: %sthe parent process is still reachable in ptrace mode: %s",
+			    where(ll->at), now > 0 ? "no domain" : strerror(errno));
+	}
 	/* A folder no rule lets us list: the service's root, unless granted.
 	 * Whether a rule grants it is asked only when the listing opened:
 	 * that lookup stats every rule path (about 20 us of a start here),
