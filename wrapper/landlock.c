@@ -18,15 +18,20 @@
  * Rule paths are opened here, at plan time, without following any
  * symbolic link, and the ruleset is built then: a missing path, a
  * symlink or an ABI too old for a key fails before anything changes.
+ * In a mount namespace the paths the service sees are made at apply
+ * time (step 5), so there the ruleset is built at plan time and its path
+ * rules are added at step 6, in the final view, with the same checks.
  */
 #include "landlock.h"
 #include "../core/log.h"
+#include "ns.h"
 #include "plan.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/openat2.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -225,27 +230,45 @@ static int open_rule_path(struct plan *pl, const char *key, const struct origin 
 	    pl->root_fd >= 0 ? " (inside the chroot)" : "");
 }
 
-static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct origin *at, const char *path)
+/* One path rule on @fd; a rule on a file keeps the file rights of its
+ * key. Returns 0 or the errno of landlock_add_rule(2). */
+static int add_fd_rule(int ruleset_fd, uint64_t access, int fd)
 {
-	struct landlock_plan *ll = &pl->landlock;
-	struct path_beneath_attr rule = {k->access & ll->fs, open_rule_path(pl, k->name, at, path)};
+	struct path_beneath_attr rule = {access, fd};
 	long rc = 0;
 
 	if (rule.allowed_access)
-		rc = syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0);
+		rc = syscall(SYS_landlock_add_rule, ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0);
 	/* Rights about folder entries mean nothing on a file: the kernel
 	 * refuses them there (EINVAL), so a file keeps its file rights. No
 	 * fstat first: folders are the common case, and each call counts. */
 	if (rc && errno == EINVAL && (rule.allowed_access & ~FS_FILE_RIGHTS)) {
 		rule.allowed_access &= FS_FILE_RIGHTS;
 		rc = rule.allowed_access
-			 ? syscall(SYS_landlock_add_rule, ll->ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0)
+			 ? syscall(SYS_landlock_add_rule, ruleset_fd, LL_RULE_PATH_BENEATH, &rule, 0)
 			 : 0;
 	}
-	if (rc) {
-		int err = errno;
+	return rc ? errno : 0;
+}
 
-		close(rule.parent_fd);
+static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct origin *at, const char *path)
+{
+	struct landlock_plan *ll = &pl->landlock;
+	uint64_t access = k->access & ll->fs;
+	int fd, err;
+
+	ll->paths = realloc(ll->paths, (ll->npaths + 1) * sizeof(*ll->paths));
+	if (!ll->paths)
+		die(EXIT_HARDEN, "out of memory");
+	ll->paths[ll->npaths++] = (struct landlock_rule){path, access, k->name, at};
+	/* In a jail the path is opened by landlock_apply(), in the view the
+	 * service gets (add_jail_rules). */
+	if (ll->in_jail)
+		return;
+	fd = open_rule_path(pl, k->name, at, path);
+	err = add_fd_rule(ll->ruleset_fd, access, fd);
+	if (err) {
+		close(fd);
 		drop_ruleset(pl);
 		die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(at), k->name, path,
 		    strerror(err));
@@ -253,12 +276,8 @@ static void add_path_rule(struct plan *pl, const struct ll_key *k, const struct 
 	/* A run leaves the descriptor to the sanitise step, whose one
 	 * close_range(2) closes it with every other; a dry plan (check, the
 	 * fuzzer) closes it now. */
-	if (pl->dry || ll->npaths >= 64)
-		close(rule.parent_fd);
-	ll->paths = realloc(ll->paths, (ll->npaths + 1) * sizeof(*ll->paths));
-	if (!ll->paths)
-		die(EXIT_HARDEN, "out of memory");
-	ll->paths[ll->npaths++] = (struct landlock_rule){path, rule.allowed_access};
+	if (pl->dry || ll->npaths > 64)
+		close(fd);
 }
 
 static void add_port_rule(struct plan *pl, const struct ll_key *k, const struct origin *at, const char *port)
@@ -374,6 +393,10 @@ void landlock_plan(struct plan *pl, const struct policy *p)
 	}
 	if (!plan_handled(pl, p))
 		return;
+	/* A mount namespace may change what a path names (a private /tmp, a
+	 * tmpfs, a bind destination, a new root or /proc): rule paths are
+	 * then opened in the final view, after step 5, not on the host. */
+	ll->in_jail = pl->ns && (pl->ns->flags & CLONE_NEWNS);
 	ll->at = ll->at ? ll->at : p->ll_scope_at.file ? &p->ll_scope_at : &p->ll_log_at;
 	/* Without no_new_privs, only CAP_SYS_ADMIN may enter a domain. */
 	if (!pl->nnp && !cap_sys_admin()) {
@@ -436,12 +459,15 @@ static int reaches_parent(const struct plan *pl)
 {
 	long rc;
 
-	if (pl->parent <= 1)
+	if (pl->parent <= 1) {
+		errno = ESRCH;
 		return -1;
+	}
 	rc = syscall(SYS_kcmp, getpid(), pl->parent, 0 /* KCMP_FILE */, 0, 0);
 	if (rc >= 0 || errno == EBADF)
 		return 1;
-	return errno == EPERM ? 0 : -1;
+	/* EACCES: another LSM (AppArmor, SELinux) refused it: out of reach too */
+	return errno == EPERM || errno == EACCES ? 0 : -1;
 }
 
 /* The rights of the rules on this inode: the kernel keeps a rule on the
@@ -508,40 +534,83 @@ static uint64_t granted_fd(const struct landlock_plan *ll, int fd, const char *p
 
 /* Read back: the kernel keeps no visible record of a domain in /proc on
  * this kernel (6.18), so ask for what a domain must refuse. */
-static void read_back(const struct plan *pl, int parent_before)
+static void read_back(const struct plan *pl)
 {
 	const struct landlock_plan *ll = &pl->landlock;
 
-	if (parent_before == 1) {
+	/* Asked once, after: a parent still reachable means no domain,
+	 * whatever it was before (a parent out of reach already answers
+	 * EPERM, as the domain makes it). No kcmp (ENOSYS) or no parent to
+	 * ask (ESRCH: gone, or outside our pid namespace) says nothing; any
+	 * other failure fails closed. The same call before entering cost a
+	 * start 2 us. */
+	if (ll->probe) {
 		int now = reaches_parent(pl);
 
-		if (now != 0)
+		if (now == 1 || (now < 0 && errno != ESRCH && errno != ENOSYS))
 			die(EXIT_HARDEN,
 			    "landlock: %sthe parent process is still reachable in ptrace mode: %s",
 			    where(ll->at), now > 0 ? "no domain" : strerror(errno));
 	}
-	/* A folder no rule lets us list: the service's root, unless granted. */
-	if ((ll->fs & FS_READ_DIR) && !(granted(ll, "/") & FS_READ_DIR)) {
-		int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* A folder no rule lets us list: the service's root, unless granted.
+	 * Whether a rule grants it is asked only when the listing opened:
+	 * that lookup stats every rule path (about 20 us of a start here),
+	 * and the common answer, EACCES, needs none of it. */
+	if (ll->fs & FS_READ_DIR) {
+		int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = errno;
 
-		if (fd >= 0 || errno != EACCES)
+		if (fd >= 0)
+			close(fd);
+		if ((fd >= 0 && !(granted(ll, "/") & FS_READ_DIR)) || (fd < 0 && err != EACCES))
 			die(EXIT_HARDEN,
 			    "landlock: %slisting / is not refused after landlock_restrict_self: %s",
-			    where(ll->at), fd >= 0 ? "it opened" : strerror(errno));
+			    where(ll->at), fd >= 0 ? "it opened" : strerror(err));
+	}
+}
+
+/*
+ * The rules of a service in a mount namespace, added now that its
+ * filesystem is final (after the mounts and pivot_root or chroot, before
+ * identity): a rule then names the inode the service will reach under
+ * that path, not the host's one it hides. Resolved as at plan time, no
+ * symbolic link followed; a path missing in the jail fails closed here,
+ * before the service runs.
+ */
+static void add_jail_rules(const struct landlock_plan *ll)
+{
+	for (size_t i = 0; i < ll->npaths; i++) {
+		const struct landlock_rule *r = &ll->paths[i];
+		struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
+		int fd = (int)syscall(SYS_openat2, AT_FDCWD, r->path, &how, sizeof(how)), err;
+		char real[PATH_MAX];
+
+		if (fd < 0 && errno == ELOOP)
+			die(EXIT_HARDEN,
+			    "%s[landlock] %s: %s: a symbolic link on the path in the jail (refused: name %s "
+			    "instead)",
+			    where(r->at), r->key, r->path, realpath(r->path, real) ? real : "its target");
+		if (fd < 0)
+			die(EXIT_HARDEN, "%s[landlock] %s: %s: %s (in the jail)", where(r->at), r->key,
+			    r->path, strerror(errno));
+		err = add_fd_rule(ll->ruleset_fd, r->access, fd);
+		close(fd);
+		if (err)
+			die(EXIT_HARDEN, "%s[landlock] %s: %s: landlock_add_rule: %s", where(r->at), r->key,
+			    r->path, strerror(err));
 	}
 }
 
 void landlock_apply(const struct plan *pl)
 {
 	const struct landlock_plan *ll = &pl->landlock;
-	int before;
 
 	if (ll->ruleset_fd < 0) {
 		if (ll->none)
 			log_event("landlock", "no domain: %s", ll->none);
 		return;
 	}
-	before = ll->probe ? reaches_parent(pl) : -1;
+	if (ll->in_jail)
+		add_jail_rules(ll);
 	if (syscall(SYS_landlock_restrict_self, ll->ruleset_fd, ll->flags)) {
 		/* Without CAP_SYS_ADMIN: no_new_privs now rather than at step
 		 * 9 (the plan made sure it is wanted), as the kernel requires. */
@@ -556,7 +625,7 @@ void landlock_apply(const struct plan *pl)
 			    strerror(errno));
 	}
 	close(ll->ruleset_fd);
-	read_back(pl, before);
+	read_back(pl);
 	if (!log_enabled())
 		return;
 	{

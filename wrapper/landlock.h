@@ -15,10 +15,13 @@ struct plan;
 struct policy;
 struct origin;
 
-/* A path rule: its path as the service sees it, and its rights. */
+/* A path rule: its path as the service sees it, its rights, and the key
+ * that asked for it (messages of a rule resolved in the jail). */
 struct landlock_rule {
 	const char *path;
 	uint64_t access;
+	const char *key;
+	const struct origin *at;
 };
 
 struct landlock_plan {
@@ -29,6 +32,7 @@ struct landlock_plan {
 	uint32_t flags;		  /* landlock_restrict_self(2) flags */
 	bool rules;		  /* the policy has filesystem or TCP rules */
 	bool probe;		  /* no seccomp filter above us: kcmp may be asked */
+	bool in_jail;		  /* rule paths opened at apply, in the final view */
 	struct landlock_rule *paths;
 	size_t npaths;
 	size_t nports;

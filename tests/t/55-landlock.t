@@ -146,6 +146,39 @@ run "$H" "$jailbad" /bin/llprobe nop
 like "$rc: $err" "^125: .*jailbad.ini:5: \[landlock\] read: $T/r: No such file or directory \(inside the chroot\)" \
 	"chroot: a path of the host, not inside the chroot, is missing there"
 
+# ---- in a mount namespace: rule paths resolved in the final view ----
+# A private /tmp, a tmpfs and a new root exist only once the mounts are
+# made: the rules are opened after them, so they name those, not the
+# host's inodes under the same names.
+nsfs() { # NAME [landlock lines]: a tmpfs root with the probe, /other and a private /tmp
+	policy "$1" <<X
+[filesystem]
+root = tmpfs
+bind_ro = $T/bin:/probe
+tmpfs = /other
+private_tmp = yes
+$2
+X
+}
+nsll=$(nsfs nsll "[landlock]
+exec = /probe
+write = /tmp")
+nsplain=$(nsfs nsplain "")
+run "$H" "$nsll" /probe/llprobe write /tmp/x write /other/x write /var/tmp/x list /tmp
+is "$rc" 0 "jail: private_tmp with [landlock] write = /tmp runs"
+is "$(printf '%s\n' "$out" | sed 's/^[a-z]*: //' | tr '\n' ' ')" "ok errno EACCES errno EACCES ok " \
+	"jail: write = /tmp grants the private /tmp (written, listed); the tmpfs /other and /var/tmp are refused"
+run "$H" "$nsplain" /probe/llprobe write /tmp/x write /other/x write /var/tmp/x
+is "$(printf '%s\n' "$out" | sed 's/^[a-z]*: //' | tr '\n' ' ')" "ok ok ok " "jail control: without [landlock], all three writable"
+nsmiss=$(nsfs nsmiss "[landlock]
+exec = /probe
+read = $T/r")
+run "$H" "$nsmiss" /probe/llprobe nop
+like "$rc: $err" "^125: harden-exec: .*nsmiss.ini:8: \[landlock\] read: $T/r: No such file or directory \(in the jail\)$" \
+	"jail: a host path missing in the new root: exit 125, FILE:LINE, one line"
+is "$(printf '%s\n' "$err" | wc -l)" 1 "jail: ... one line"
+if [ -e "$T/x" ] || grep -q " /other " /proc/self/mountinfo; then fail "jail: nothing reached the host"; else pass "jail: nothing reached the host"; fi
+
 # ---- TCP ports ----
 base=$((20000 + $$ % 20000))
 P1=$base P2=$((base + 1)) P3=$((base + 2))
