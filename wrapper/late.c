@@ -9,6 +9,7 @@
 #include "late.h"
 #include "../core/sysnames.h"
 #include "../core/handoff.h"
+#include "../core/filter.h"
 #include "../core/log.h"
 #include "plan.h"
 #include "supervisor.h"
@@ -16,6 +17,7 @@
 #include <dirent.h>
 #include <linux/capability.h>
 #include <elf.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -261,7 +263,12 @@ unsigned late_current_filters(void)
 {
 	char line[256];
 	unsigned n = 0;
-	FILE *f = fopen("/proc/self/status", "re");
+	FILE *f;
+
+	/* Mode 0, no filter: the common case, without reading /proc. */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0)
+		return 0;
+	f = fopen("/proc/self/status", "re");
 
 	if (!f)
 		return 0;
@@ -280,6 +287,35 @@ static void put(char **at, const void *src, size_t n)
 	*at += n;
 }
 
+/* What the early filter answers to one call the shim would make. */
+static bool early_allows(const struct plan *pl, int nr, uint64_t arg0)
+{
+	struct seccomp_data d = {.nr = nr, .arch = filter_native_arch(), .args = {arg0}};
+	uint32_t a;
+
+	if (!pl->bpf)
+		return true;
+	a = filter_run(pl->bpf, pl->bpf_len, &d) & SECCOMP_RET_ACTION_FULL;
+	return a == SCMP_ACT_ALLOW || a == SCMP_ACT_LOG;
+}
+
+/*
+ * HF_LONE: the shim may ask the kernel in one call whether the service is
+ * a lone thread whose memory no other process shares (unshare(CLONE_VM),
+ * see shim/late.c), and then read its identity with setfsuid(-1),
+ * setfsgid(-1) and capget instead of walking /proc. Only when the early
+ * filter lets those calls through and no filter from before harden-exec
+ * could refuse them (a kill there would end the service for a check):
+ * otherwise the shim walks /proc as before.
+ */
+static bool lone_probe_allowed(const struct plan *pl)
+{
+	if (pl->expected_filters != (pl->bpf ? 1u : 0u) + 1)
+		return false; /* a filter of the caller's, which we cannot read */
+	return early_allows(pl, __NR_unshare, CLONE_VM) && early_allows(pl, __NR_setfsuid, (uint32_t)-1) &&
+	       early_allows(pl, __NR_setfsgid, (uint32_t)-1) && early_allows(pl, __NR_capget, 0);
+}
+
 int late_handoff_create(const struct plan *pl)
 {
 	const struct policy *p = pl->pol;
@@ -290,17 +326,18 @@ int late_handoff_create(const struct plan *pl)
 	int fd;
 
 	/* Syscall names for reports: the shim has no libseccomp. Sized
-	 * first, then filled: one allocation at every start. */
-	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
+	 * first, then filled: one allocation at every start. Without
+	 * reports nothing reads them: the table stays empty. */
+	for (unsigned nr = 0; nr < FILTER_NR_MAX && pl->report; nr++) {
 		const char *name = sysname_name((int)nr);
 
 		names_len += (name ? strlen(name) : 0) + 1;
 	}
-	names = malloc(names_len);
+	names = malloc(names_len + 1);
 	if (!names)
 		die(EXIT_HARDEN, "out of memory");
 	at = names;
-	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
+	for (unsigned nr = 0; nr < FILTER_NR_MAX && pl->report; nr++) {
 		const char *name = sysname_name((int)nr);
 		size_t n = name ? strlen(name) : 0;
 
@@ -311,8 +348,8 @@ int late_handoff_create(const struct plan *pl)
 	memcpy(h.magic, HANDOFF_MAGIC, sizeof(h.magic));
 	h.version = HANDOFF_VERSION;
 	h.trigger = (uint32_t)p->apply;
-	h.flags =
-	    (pl->ids ? HF_IDS : 0) | (p->log_format == LOG_JSON ? HF_JSON : 0) | (pl->report ? HF_REPORT : 0);
+	h.flags = (pl->ids ? HF_IDS : 0) | (p->log_format == LOG_JSON ? HF_JSON : 0) |
+		  (pl->report ? HF_REPORT : 0) | (lone_probe_allowed(pl) ? HF_LONE : 0);
 	h.uid = pl->uid;
 	h.gid = pl->gid;
 	h.ngroups = pl->ids ? (uint32_t)pl->ngroups : 0;
