@@ -87,20 +87,31 @@ int late_check_shim(const char *path, char *why, size_t len)
 	return 0;
 }
 
+/* @n bytes at @off from what was read already (@head, @have bytes), else from the file. */
+static bool read_at(int fd, const char *head, size_t have, void *buf, size_t n, off_t off)
+{
+	if (off >= 0 && (size_t)off + n <= have) {
+		memcpy(buf, head + off, n);
+		return true;
+	}
+	return pread(fd, buf, n, off) == (ssize_t)n;
+}
+
 /* PT_INTERP of an ELF file into @interp; "" for a static binary. */
-static int elf_interp(int fd, char *interp, size_t len, char *why, size_t wlen, const char *path)
+static int elf_interp(int fd, const char *head, size_t have, char *interp, size_t len, char *why, size_t wlen,
+		      const char *path)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 
-	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	if (!read_at(fd, head, have, &eh, sizeof(eh), 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph)) {
 		snprintf(why, wlen, "%s: not a 64-bit ELF program or #! script", path);
 		return -1;
 	}
 	interp[0] = '\0';
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != sizeof(ph))
+		if (!read_at(fd, head, have, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
 			break;
 		if (ph.p_type != PT_INTERP)
 			continue;
@@ -141,24 +152,57 @@ static bool writable_by(const struct stat *st, const struct plan *pl, bool own)
  * next start. The path is resolved first, so that every real component
  * is checked, not a symlink's name.
  */
+/*
+ * Folders already found safe as an ancestor (the sticky exemption allowed)
+ * together with every folder above them: the program's, the loader's and
+ * the working directory's paths share most of theirs (/usr, /), and each
+ * is checked once per start.
+ */
+#define SAFE_MAX 16
+static struct {
+	char path[SAFE_MAX][PATH_MAX];
+	size_t n;
+} safe;
+
+static bool known_safe(const char *dir)
+{
+	for (size_t i = 0; i < safe.n; i++)
+		if (!strcmp(safe.path[i], dir))
+			return true;
+	return false;
+}
+
 static int check_start_path(const struct plan *pl, const char *what, const char *path, bool dir, char *why,
 			    size_t len)
 {
 	char real[PATH_MAX], *slash;
 	struct stat st;
+	size_t first = safe.n;
 
 	if (!pl->ids || pl->uid == 0)
 		return 0; /* no late user: nobody but root gets anything */
-	if (!realpath(path, real)) {
+	/* getcwd(3)'s answer is already the physical path (no link, no "..") */
+	if (dir && path[0] == '/' && strlen(path) < sizeof(real))
+		strcpy(real, path);
+	else if (!realpath(path, real)) {
 		snprintf(why, len, "%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
 	for (int depth = 0;; depth++) {
+		bool own = depth == 0 || (depth == 1 && !dir);
+
+		/* Its ancestors too were checked when it was: a whole walk or none. */
+		if (!own && known_safe(real))
+			return 0;
+		if (!own && safe.n < SAFE_MAX)
+			strcpy(safe.path[safe.n++], real);
 		if (stat(real, &st)) {
+			safe.n = first;
 			snprintf(why, len, "%s: %s", real, strerror(errno));
 			return -1;
 		}
-		if (writable_by(&st, pl, depth == 0 || (depth == 1 && !dir))) {
+		if (writable_by(&st, pl, own)) {
+			safe.n = first;
 			snprintf(
 			    why, len,
 			    "%s (on the start-up path of the %s) can be changed by the late user (uid %u, "
@@ -232,7 +276,7 @@ int late_check_binary(const struct plan *pl, const char *path, char *why, size_t
 			}
 			continue;
 		}
-		if (elf_interp(fd, interp, sizeof(interp), why, len, path)) {
+		if (elf_interp(fd, head, n > 0 ? (size_t)n : 0, interp, sizeof(interp), why, len, path)) {
 			close(fd);
 			return -1;
 		}
