@@ -289,10 +289,10 @@ static void verify_self(const struct handoff *h)
 
 	if (getresuid(&r, &e, &s) < 0 || getresgid(&gr, &ge, &gs) < 0)
 		fail(errno, "getresuid/getresgid");
-	if (r != h->uid || e != h->uid || s != h->uid || fsu != (long)h->uid)
+	if (r != h->uid || e != h->uid || s != h->uid || (uid_t)fsu != h->uid)
 		fail(0, "thread %d has uid %u/%u/%u/%ld (wanted uid %u)", (int)syscall(SYS_gettid), r, e, s,
 		     fsu, h->uid);
-	if (gr != h->gid || ge != h->gid || gs != h->gid || fsg != (long)h->gid)
+	if (gr != h->gid || ge != h->gid || gs != h->gid || (gid_t)fsg != h->gid)
 		fail(0, "thread %d has gid %u/%u/%u/%ld (wanted gid %u)", (int)syscall(SYS_gettid), gr, ge,
 		     gs, fsg, h->gid);
 	if (h->uid == 0)

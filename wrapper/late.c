@@ -146,38 +146,47 @@ static bool writable_by(const struct stat *st, const struct plan *pl, bool own)
 }
 
 /*
+ * Folders already found safe as an ancestor (the sticky exemption allowed)
+ * together with every folder above them, NUL-separated: the program's, the
+ * loader's and the working directory's paths share most of theirs (/usr,
+ * /), and each is checked once per start.
+ */
+static struct {
+	char buf[4096];
+	size_t len;
+} safe;
+
+static bool known_safe(const char *dir)
+{
+	for (size_t at = 0; at < safe.len; at += strlen(safe.buf + at) + 1)
+		if (!strcmp(safe.buf + at, dir))
+			return true;
+	return false;
+}
+
+static void add_safe(const char *dir)
+{
+	size_t n = strlen(dir) + 1;
+
+	if (safe.len + n <= sizeof(safe.buf)) {
+		memcpy(safe.buf + safe.len, dir, n);
+		safe.len += n;
+	}
+}
+
+/*
  * Before its trigger a late service runs as root: a file the late user
  * can plant or change on its start-up path (its program, interpreter,
  * working directory, or any directory above them) runs as root at the
  * next start. The path is resolved first, so that every real component
  * is checked, not a symlink's name.
  */
-/*
- * Folders already found safe as an ancestor (the sticky exemption allowed)
- * together with every folder above them: the program's, the loader's and
- * the working directory's paths share most of theirs (/usr, /), and each
- * is checked once per start.
- */
-#define SAFE_MAX 16
-static struct {
-	char path[SAFE_MAX][PATH_MAX];
-	size_t n;
-} safe;
-
-static bool known_safe(const char *dir)
-{
-	for (size_t i = 0; i < safe.n; i++)
-		if (!strcmp(safe.path[i], dir))
-			return true;
-	return false;
-}
-
 static int check_start_path(const struct plan *pl, const char *what, const char *path, bool dir, char *why,
 			    size_t len)
 {
 	char real[PATH_MAX], *slash;
 	struct stat st;
-	size_t first = safe.n;
+	size_t first = safe.len;
 
 	if (!pl->ids || pl->uid == 0)
 		return 0; /* no late user: nobody but root gets anything */
@@ -194,15 +203,15 @@ static int check_start_path(const struct plan *pl, const char *what, const char 
 		/* Its ancestors too were checked when it was: a whole walk or none. */
 		if (!own && known_safe(real))
 			return 0;
-		if (!own && safe.n < SAFE_MAX)
-			strcpy(safe.path[safe.n++], real);
+		if (!own)
+			add_safe(real);
 		if (stat(real, &st)) {
-			safe.n = first;
+			safe.len = first;
 			snprintf(why, len, "%s: %s", real, strerror(errno));
 			return -1;
 		}
 		if (writable_by(&st, pl, own)) {
-			safe.n = first;
+			safe.len = first;
 			snprintf(
 			    why, len,
 			    "%s (on the start-up path of the %s) can be changed by the late user (uid %u, "
