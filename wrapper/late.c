@@ -192,7 +192,7 @@ static int check_start_path(const struct plan *pl, const char *what, const char 
 		return 0; /* no late user: nobody but root gets anything */
 	/* getcwd(3)'s answer is already the physical path (no link, no "..") */
 	if (dir && path[0] == '/' && strlen(path) < sizeof(real))
-		strcpy(real, path);
+		memcpy(real, path, strlen(path) + 1);
 	else if (!realpath(path, real)) {
 		snprintf(why, len, "%s %s: %s", what, path, strerror(errno));
 		return -1;
