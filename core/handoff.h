@@ -44,6 +44,9 @@ enum handoff_flags {
 	HF_IDS = 1u << 0,    /* change identity: setgroups, setresgid, setresuid */
 	HF_JSON = 1u << 1,   /* violation reports as JSON lines */
 	HF_REPORT = 1u << 2, /* the filter traps refused syscalls for a report */
+	HF_LONE = 1u << 3,   /* the early filter allows the one-call checks of a
+			      * lone thread (unshare(CLONE_VM), setfsuid(-1),
+			      * setfsgid(-1), capget): see shim/late.c */
 };
 
 struct handoff {

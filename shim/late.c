@@ -26,7 +26,9 @@
 #include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <time.h>
+#include <linux/capability.h>
 #include <linux/kcmp.h>
+#include <sched.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -262,14 +264,66 @@ static void check_thread(int dir, const char *tid, const struct handoff *h)
 }
 
 /*
+ * One call says whether this process is a lone thread whose memory no
+ * other process shares: unshare(CLONE_VM) changes nothing, and succeeds
+ * only when the thread group has one live thread, its signal handlers
+ * are its own, and no other task on the system uses its mm (the kernel's
+ * current_is_single_threaded(), kernel/fork.c check_unshare_flags()).
+ * Any other answer (EINVAL, or a refusal) sends the caller to the /proc
+ * walks. HF_LONE says the early filter lets the calls through.
+ */
+static bool lone(const struct handoff *h)
+{
+	return (h->flags & HF_LONE) && syscall(SYS_unshare, CLONE_VM) == 0;
+}
+
+/* The lone thread's identity, as its status line would show it. */
+static void verify_self(const struct handoff *h)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct cap[2];
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+	/* An invalid id changes nothing and returns the current one. */
+	long fsu = syscall(SYS_setfsuid, (uid_t)-1), fsg = syscall(SYS_setfsgid, (gid_t)-1);
+
+	if (getresuid(&r, &e, &s) < 0 || getresgid(&gr, &ge, &gs) < 0)
+		fail(errno, "getresuid/getresgid");
+	if (r != h->uid || e != h->uid || s != h->uid || (uid_t)fsu != h->uid)
+		fail(0, "thread %d has uid %u/%u/%u/%ld (wanted uid %u)", (int)syscall(SYS_gettid), r, e, s,
+		     fsu, h->uid);
+	if (gr != h->gid || ge != h->gid || gs != h->gid || (gid_t)fsg != h->gid)
+		fail(0, "thread %d has gid %u/%u/%u/%ld (wanted gid %u)", (int)syscall(SYS_gettid), gr, ge,
+		     gs, fsg, h->gid);
+	if (h->uid == 0)
+		return;
+	if (syscall(SYS_capget, &hdr, cap))
+		fail(errno, "capget");
+	/* Ambient needs permitted (capabilities(7): "no capability can ever
+	 * be ambient if it is not both permitted and inheritable"), so an
+	 * empty permitted set is an empty ambient set. */
+	if (cap[0].permitted || cap[1].permitted || cap[0].effective || cap[1].effective)
+		fail(0, "thread %d has capabilities (permitted %08x%08x, effective %08x%08x; wanted none)",
+		     (int)syscall(SYS_gettid), cap[1].permitted, cap[0].permitted, cap[1].effective,
+		     cap[0].effective);
+}
+
+/*
  * glibc's broadcast reaches the threads it created; the kernel clears the
  * capabilities of a uid change away from 0 unless the thread set
- * keep-caps (capabilities(7)). Both per thread, so check every thread.
+ * keep-caps (capabilities(7)). Both per thread, so check every thread;
+ * a lone thread checks itself without /proc.
  */
 static void verify_threads(const struct handoff *h)
 {
 	static char buf[4096];
-	int dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dir;
+
+	if (lone(h)) {
+		verify_self(h);
+		return;
+	}
+	dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (dir < 0)
 		fail(errno, "open /proc/self/task");
@@ -652,9 +706,16 @@ static int holds_no_privilege(pid_t pid)
 static void check_shared_vm(const struct handoff *h, int vfork_child)
 {
 	static pid_t pids[4096];
-	pid_t me = (pid_t)syscall(SYS_getpid), parent = (pid_t)syscall(SYS_getppid);
+	pid_t me, parent;
 	char path[64];
 	size_t n;
+
+	/* No other task uses our memory: nothing to walk. A vfork child
+	 * shares its parent's, so it never takes this path. */
+	if (lone(h))
+		return;
+	me = (pid_t)syscall(SYS_getpid);
+	parent = (pid_t)syscall(SYS_getppid);
 
 	/* The supervisor has one thread: its children file directly. */
 	if (h->supervisor) {
@@ -708,7 +769,8 @@ void late_apply(int vfork_child)
 	const struct handoff *h = shim_ho.h;
 
 	/* a. The path for reports, now: the filter may forbid readlink. */
-	read_exe(!!(h->flags & HF_JSON));
+	if (h->flags & HF_REPORT)
+		read_exe(!!(h->flags & HF_JSON));
 	/* f. First: nothing may keep our memory unhardened. */
 	check_shared_vm(h, vfork_child);
 	/* b. glibc applies set*id to every thread it knows (nptl(7)). */

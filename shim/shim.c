@@ -216,7 +216,7 @@ static void check_blob(size_t size)
 		bad("handoff supervisor pid %u out of range", h->supervisor);
 	if (h->trigger < TRIGGER_MAIN || h->trigger > TRIGGER_READY)
 		bad("handoff trigger %u unknown", h->trigger);
-	if (h->flags & ~(uint32_t)(HF_IDS | HF_JSON | HF_REPORT))
+	if (h->flags & ~(uint32_t)(HF_IDS | HF_JSON | HF_REPORT | HF_LONE))
 		bad("handoff flags 0x%x unknown", h->flags);
 	if (h->ngroups > HANDOFF_MAX_GROUPS || (h->ngroups && !(h->flags & HF_IDS)))
 		bad("handoff group count %u out of range", h->ngroups);

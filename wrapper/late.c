@@ -10,6 +10,7 @@
 #include "ns.h"
 #include "../core/sysnames.h"
 #include "../core/handoff.h"
+#include "../core/filter.h"
 #include "../core/log.h"
 #include "plan.h"
 #include "supervisor.h"
@@ -17,6 +18,7 @@
 #include <dirent.h>
 #include <linux/capability.h>
 #include <elf.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -86,20 +88,31 @@ int late_check_shim(const char *path, char *why, size_t len)
 	return 0;
 }
 
+/* @n bytes at @off from what was read already (@head, @have bytes), else from the file. */
+static bool read_at(int fd, const char *head, size_t have, void *buf, size_t n, off_t off)
+{
+	if (off >= 0 && (size_t)off + n <= have) {
+		memcpy(buf, head + off, n);
+		return true;
+	}
+	return pread(fd, buf, n, off) == (ssize_t)n;
+}
+
 /* PT_INTERP of an ELF file into @interp; "" for a static binary. */
-static int elf_interp(int fd, char *interp, size_t len, char *why, size_t wlen, const char *path)
+static int elf_interp(int fd, const char *head, size_t have, char *interp, size_t len, char *why, size_t wlen,
+		      const char *path)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 
-	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	if (!read_at(fd, head, have, &eh, sizeof(eh), 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph)) {
 		snprintf(why, wlen, "%s: not a 64-bit ELF program or #! script", path);
 		return -1;
 	}
 	interp[0] = '\0';
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != sizeof(ph))
+		if (!read_at(fd, head, have, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))))
 			break;
 		if (ph.p_type != PT_INTERP)
 			continue;
@@ -134,6 +147,35 @@ static bool writable_by(const struct stat *st, const struct plan *pl, bool own)
 }
 
 /*
+ * Folders already found safe as an ancestor (the sticky exemption allowed)
+ * together with every folder above them, NUL-separated: the program's, the
+ * loader's and the working directory's paths share most of theirs (/usr,
+ * /), and each is checked once per start.
+ */
+static struct {
+	char buf[4096];
+	size_t len;
+} safe;
+
+static bool known_safe(const char *dir)
+{
+	for (size_t at = 0; at < safe.len; at += strlen(safe.buf + at) + 1)
+		if (!strcmp(safe.buf + at, dir))
+			return true;
+	return false;
+}
+
+static void add_safe(const char *dir)
+{
+	size_t n = strlen(dir) + 1;
+
+	if (safe.len + n <= sizeof(safe.buf)) {
+		memcpy(safe.buf + safe.len, dir, n);
+		safe.len += n;
+	}
+}
+
+/*
  * Before its trigger a late service runs as root: a file the late user
  * can plant or change on its start-up path (its program, interpreter,
  * working directory, or any directory above them) runs as root at the
@@ -145,19 +187,32 @@ static int check_start_path(const struct plan *pl, const char *what, const char 
 {
 	char real[PATH_MAX], *slash;
 	struct stat st;
+	size_t first = safe.len;
 
 	if (!pl->ids || pl->uid == 0)
 		return 0; /* no late user: nobody but root gets anything */
-	if (!realpath(path, real)) {
+	/* getcwd(3)'s answer is already the physical path (no link, no "..") */
+	if (dir && path[0] == '/' && strlen(path) < sizeof(real))
+		memcpy(real, path, strlen(path) + 1);
+	else if (!realpath(path, real)) {
 		snprintf(why, len, "%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
 	for (int depth = 0;; depth++) {
+		bool own = depth == 0 || (depth == 1 && !dir);
+
+		/* Its ancestors too were checked when it was: a whole walk or none. */
+		if (!own && known_safe(real))
+			return 0;
+		if (!own)
+			add_safe(real);
 		if (stat(real, &st)) {
+			safe.len = first;
 			snprintf(why, len, "%s: %s", real, strerror(errno));
 			return -1;
 		}
-		if (writable_by(&st, pl, depth == 0 || (depth == 1 && !dir))) {
+		if (writable_by(&st, pl, own)) {
+			safe.len = first;
 			snprintf(
 			    why, len,
 			    "%s (on the start-up path of the %s) can be changed by the late user (uid %u, "
@@ -231,7 +286,7 @@ int late_check_binary(const struct plan *pl, const char *path, char *why, size_t
 			}
 			continue;
 		}
-		if (elf_interp(fd, interp, sizeof(interp), why, len, path)) {
+		if (elf_interp(fd, head, n > 0 ? (size_t)n : 0, interp, sizeof(interp), why, len, path)) {
 			close(fd);
 			return -1;
 		}
@@ -262,7 +317,12 @@ unsigned late_current_filters(void)
 {
 	char line[256];
 	unsigned n = 0;
-	FILE *f = fopen("/proc/self/status", "re");
+	FILE *f;
+
+	/* Mode 0, no filter: the common case, without reading /proc. */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0)
+		return 0;
+	f = fopen("/proc/self/status", "re");
 
 	if (!f)
 		return 0;
@@ -281,6 +341,35 @@ static void put(char **at, const void *src, size_t n)
 	*at += n;
 }
 
+/* What the early filter answers to one call the shim would make. */
+static bool early_allows(const struct plan *pl, int nr, uint64_t arg0)
+{
+	struct seccomp_data d = {.nr = nr, .arch = filter_native_arch(), .args = {arg0}};
+	uint32_t a;
+
+	if (!pl->bpf)
+		return true;
+	a = filter_run(pl->bpf, pl->bpf_len, &d) & SECCOMP_RET_ACTION_FULL;
+	return a == SCMP_ACT_ALLOW || a == SCMP_ACT_LOG;
+}
+
+/*
+ * HF_LONE: the shim may ask the kernel in one call whether the service is
+ * a lone thread whose memory no other process shares (unshare(CLONE_VM),
+ * see shim/late.c), and then read its identity with setfsuid(-1),
+ * setfsgid(-1) and capget instead of walking /proc. Only when the early
+ * filter lets those calls through and no filter from before harden-exec
+ * could refuse them (a kill there would end the service for a check):
+ * otherwise the shim walks /proc as before.
+ */
+static bool lone_probe_allowed(const struct plan *pl)
+{
+	if (pl->expected_filters != (pl->bpf ? 1u : 0u) + 1)
+		return false; /* a filter of the caller's, which we cannot read */
+	return early_allows(pl, __NR_unshare, CLONE_VM) && early_allows(pl, __NR_setfsuid, (uint32_t)-1) &&
+	       early_allows(pl, __NR_setfsgid, (uint32_t)-1) && early_allows(pl, __NR_capget, 0);
+}
+
 int late_handoff_create(const struct plan *pl)
 {
 	const struct policy *p = pl->pol;
@@ -291,17 +380,18 @@ int late_handoff_create(const struct plan *pl)
 	int fd;
 
 	/* Syscall names for reports: the shim has no libseccomp. Sized
-	 * first, then filled: one allocation at every start. */
-	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
+	 * first, then filled: one allocation at every start. Without
+	 * reports nothing reads them: the table stays empty. */
+	for (unsigned nr = 0; nr < FILTER_NR_MAX && pl->report; nr++) {
 		const char *name = sysname_name((int)nr);
 
 		names_len += (name ? strlen(name) : 0) + 1;
 	}
-	names = malloc(names_len);
+	names = malloc(names_len + 1);
 	if (!names)
 		die(EXIT_HARDEN, "out of memory");
 	at = names;
-	for (unsigned nr = 0; nr < FILTER_NR_MAX; nr++) {
+	for (unsigned nr = 0; nr < FILTER_NR_MAX && pl->report; nr++) {
 		const char *name = sysname_name((int)nr);
 		size_t n = name ? strlen(name) : 0;
 
@@ -312,8 +402,8 @@ int late_handoff_create(const struct plan *pl)
 	memcpy(h.magic, HANDOFF_MAGIC, sizeof(h.magic));
 	h.version = HANDOFF_VERSION;
 	h.trigger = (uint32_t)p->apply;
-	h.flags =
-	    (pl->ids ? HF_IDS : 0) | (p->log_format == LOG_JSON ? HF_JSON : 0) | (pl->report ? HF_REPORT : 0);
+	h.flags = (pl->ids ? HF_IDS : 0) | (p->log_format == LOG_JSON ? HF_JSON : 0) |
+		  (pl->report ? HF_REPORT : 0) | (lone_probe_allowed(pl) ? HF_LONE : 0);
 	h.uid = pl->uid;
 	h.gid = pl->gid;
 	h.ngroups = pl->ids ? (uint32_t)pl->ngroups : 0;

@@ -6,7 +6,7 @@
  *
  *   shimtest [--trigger main|listen|accept|ready] [--deny NR[,NR...]]
  *            [--uid N --gid N [--groups G[,G...]]] [--action kill|errno:N]
- *            [--report] [--json] [--shim PATH] [--no-nnp]
+ *            [--report] [--json] [--lone] [--shim PATH] [--no-nnp]
  *            [--bad magic|version|size|unsealed|trigger|truncated|missing-fd|
  *                   name|reserved|bpf|names|fdnum|flags]
  *            -- PROGRAM ARGS...
@@ -33,12 +33,13 @@
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: shimtest [--trigger main|listen|accept|ready] [--deny NR[,NR...]]\n"
-		"       [--uid N --gid N [--groups G,...]] [--action kill|errno:N] [--report] [--json]\n"
-		"       [--shim PATH] [--no-nnp] [--bad "
-		"magic|version|size|unsealed|trigger|truncated|missing-fd|\n"
-		"                          name|reserved|bpf|names|fdnum|flags] -- PROGRAM ARGS...\n");
+	fprintf(
+	    stderr,
+	    "usage: shimtest [--trigger main|listen|accept|ready] [--deny NR[,NR...]]\n"
+	    "       [--uid N --gid N [--groups G,...]] [--action kill|errno:N] [--report] [--json] [--lone]\n"
+	    "       [--shim PATH] [--no-nnp] [--bad "
+	    "magic|version|size|unsealed|trigger|truncated|missing-fd|\n"
+	    "                          name|reserved|bpf|names|fdnum|flags] -- PROGRAM ARGS...\n");
 	exit(2);
 }
 
@@ -248,6 +249,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--json")) {
 			o.flags |= HF_JSON;
+			continue;
+		}
+		if (!strcmp(a, "--lone")) {
+			o.flags |= HF_LONE;
 			continue;
 		}
 		if (!strcmp(a, "--no-nnp")) {
