@@ -81,9 +81,9 @@ struct cg_write {
 struct mounts {
 	char v1[C_NCTL][CG_PATH], v1root[C_NCTL][CG_PATH];
 	char v2[CG_PATH], v2root[CG_PATH];
-	char self[CG_TABLE];		  /* /proc/self/cgroup, read once */
-	char v2group[CG_PATH];		  /* our v2 group, "" when none */
-	char v2ctls[256];		  /* its cgroup.controllers */
+	char self[CG_TABLE];   /* /proc/self/cgroup, read once */
+	char v2group[CG_PATH]; /* our v2 group, "" when none */
+	char v2ctls[256];      /* its cgroup.controllers */
 };
 
 static struct {
@@ -167,7 +167,8 @@ static int group_of(const char *table, const char *ctl, const char *mount, const
 				return -1;
 			path += rl;
 		}
-		return snprintf(out, CG_PATH, "%s%s", mount, strcmp(path, "/") ? path : "") < CG_PATH ? 0 : -1;
+		return snprintf(out, CG_PATH, "%s%s", mount, strcmp(path, "/") ? path : "") < CG_PATH ? 0
+												      : -1;
 	}
 	return -1;
 }
@@ -655,7 +656,8 @@ static void read_self(char *table)
 {
 	errno = 0;
 	if (read_table("/proc/self/cgroup", table, CG_TABLE))
-		cg_fail(&cg.dir[0], cg.dir[0].key, cg.dir[0].at, errno ? errno : E2BIG, "read /proc/self/cgroup");
+		cg_fail(&cg.dir[0], cg.dir[0].key, cg.dir[0].at, errno ? errno : E2BIG,
+			"read /proc/self/cgroup");
 }
 
 /* Move this process into every group, then check that the kernel says so:
@@ -769,8 +771,9 @@ static void report(void)
 #define ADD(...) (n += (size_t)snprintf(text + n, n < sizeof(text) ? sizeof(text) - n : 0, __VA_ARGS__))
 	/* Unasked, only what stopped the service is told: the other figures
 	 * are read only when they will be shown (each is a file to open). */
-	if (!log_enabled() && (mem < 0 || !keyed(cg.dir[mem].path, cg.dir[mem].v2 ? "memory.events" : "memory.oom_control",
-						  "oom_kill")) &&
+	if (!log_enabled() &&
+	    (mem < 0 ||
+	     !keyed(cg.dir[mem].path, cg.dir[mem].v2 ? "memory.events" : "memory.oom_control", "oom_kill")) &&
 	    (pids < 0 || !keyed(cg.dir[pids].path, "pids.events", "max")))
 		return;
 	if (mem >= 0) {
