@@ -442,6 +442,8 @@ int tool_learn(int argc, char **argv)
 		}
 		apply_all(&pl);
 	}
+	free(rules.filter); /* the policy's own filter, loaded only in the child */
+	rules.filter = NULL;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	listener = take_listener(child, &status);
@@ -569,6 +571,5 @@ int tool_learn(int argc, char **argv)
 	} else
 		write_fragment(stdout, allow, late ? early : NULL, &argv[i],
 			       late ? mode_names[pol.apply] : NULL);
-	free(rules.filter); /* the policy's own filter, loaded only in the child */
 	return code;
 }
