@@ -51,14 +51,21 @@ if mode == "lateserver":
         lines.append(line.strip())
         if line.startswith("threads:"):
             break
-    c = socket.create_connection(("127.0.0.1", port), timeout=10)
-    settle()
-    threads()
-    c.sendall(b"x")
     try:
-        print("answer:", c.recv(16).decode().strip() or "(none)")
+        c = socket.create_connection(("127.0.0.1", port), timeout=10)
     except OSError as e:
+        # The server ended (or never listened): say what it printed and
+        # how it ended, below, instead of a traceback.
         print("answer: error", e)
+        c = None
+    if c:
+        settle()
+        threads()
+        c.sendall(b"x")
+        try:
+            print("answer:", c.recv(16).decode().strip() or "(none)")
+        except OSError as e:
+            print("answer: error", e)
 else:
     while time.time() < deadline:
         try:
