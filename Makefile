@@ -54,7 +54,7 @@ B = build-san
 else
 B = build
 endif
-CORE_SRC = core/filter.c core/log.c core/sysnames.c
+CORE_SRC = core/filter.c core/log.c core/readfile.c core/sysnames.c
 WRAPPER_SRC = wrapper/main.c wrapper/policy.c wrapper/plan.c wrapper/apply.c wrapper/late.c wrapper/supervisor.c wrapper/cgroup.c \
 	wrapper/names.c wrapper/sets.c wrapper/tools.c wrapper/learn.c wrapper/users.c \
 	wrapper/ns.c wrapper/mounts.c wrapper/landlock.c \

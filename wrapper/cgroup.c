@@ -33,6 +33,7 @@
  * removes them.
  */
 #include "cgroup.h"
+#include "../core/readfile.h"
 #include "../core/log.h"
 #include "plan.h"
 #include "policy.h"
@@ -118,17 +119,9 @@ static void copy(char *dst, const char *src)
  */
 static int read_table(const char *proc, char *buf, size_t len)
 {
-	int fd = open(proc, O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-	ssize_t n = 0;
+	ssize_t n = read_small(proc, buf, len);
 
-	if (fd < 0)
-		return -1;
-	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	buf[got] = '\0';
-	return n < 0 || got == len - 1 ? -1 : 0;
+	return n < 0 || (size_t)n == len - 1 ? -1 : 0;
 }
 
 /*
@@ -188,16 +181,8 @@ static bool has_word(const char *text, const char *word)
 
 static int read_text(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
+	if (read_small(path, buf, len) < 0)
 		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
@@ -228,18 +213,10 @@ static unsigned long long keyed(const char *dir, const char *file, const char *k
 {
 	char path[CG_PATH + 48], buf[4096];
 	size_t kl = strlen(key);
-	int fd;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
 		if (!strncmp(l, key, kl) && l[kl] == ' ')
 			return strtoull(l + kl + 1, NULL, 10);

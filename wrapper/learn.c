@@ -40,6 +40,7 @@
  * listener from it with pidfd_getfd(2), so no call goes unseen.
  */
 #include "tools.h"
+#include "../core/readfile.h"
 #include "../core/sysnames.h"
 #include "../core/log.h"
 #include "late.h"
@@ -162,18 +163,10 @@ static int filters_of(pid_t tid)
 {
 	static char buf[8192];
 	char path[48], *p;
-	size_t have = 0;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return -1;
-	while (have < sizeof(buf) - 1 && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0)
-		have += (size_t)n;
-	close(fd);
-	buf[have] = '\0';
 	p = strstr(buf, "\nSeccomp_filters:");
 	return p ? atoi(p + strlen("\nSeccomp_filters:")) : -1;
 }

@@ -5,6 +5,7 @@
  * becomes the line of the policy behind its refusal, for explain.
  */
 #include "violations.h"
+#include "../core/readfile.h"
 #include "../core/sysnames.h"
 #include "policy.h"
 
@@ -246,18 +247,10 @@ static int v_tick(void *arg)
 static pid_t thread_group(pid_t tid)
 {
 	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	p = strstr(buf, "\nTgid:");
 	return p ? (pid_t)atoi(p + 6) : 0;
 }
